@@ -1,0 +1,253 @@
+# Keel — top-level Makefile.
+#
+#   make lab-N qemu      boot the system as it stands after lab N (Ctrl-a x quits QEMU)
+#   make grade           grade every lab          make grade LAB=N   grade lab N
+#   make help            everything else
+#
+# Lab N's build is everything declared by labs/01-*/lab.mk .. labs/NN-*/lab.mk, compiled with
+# -DLAB=N into build/labN/. Nothing is ever written outside build/ (and DEST for a release).
+
+.DEFAULT_GOAL := build
+.SUFFIXES:
+.DELETE_ON_ERROR:
+SHELL := /bin/bash
+
+# ---------------------------------------------------------------------------------------------
+# Which lab.  `make lab-3 qemu` and `make qemu LAB=3` mean the same; without either, the highest.
+LAB_DIRS := $(sort $(wildcard labs/[0-9][0-9]-*))
+LAB_NUMS := $(foreach d,$(LAB_DIRS),$(patsubst 0%,%,$(firstword $(subst -, ,$(notdir $(d))))))
+TOP_LAB := $(lastword $(LAB_NUMS))
+
+LAB_GOAL := $(filter lab-%,$(MAKECMDGOALS))
+ifneq ($(words $(LAB_GOAL)),0)
+ifneq ($(words $(LAB_GOAL)),1)
+$(error name one lab at a time, not '$(LAB_GOAL)')
+endif
+LAB := $(patsubst lab-%,%,$(LAB_GOAL))
+LAB_CHOSEN := yes
+else ifneq ($(filter command line environment,$(origin LAB)),)
+LAB_CHOSEN := yes
+endif
+LAB ?= $(TOP_LAB)
+
+ifeq ($(filter $(LAB),$(LAB_NUMS)),)
+$(error unknown lab '$(LAB)'; the labs are: $(LAB_NUMS))
+endif
+ifneq ($(LAB_NUMS),$(wordlist 1,$(words $(LAB_NUMS)),1 2 3 4 5 6 7 8 9 10))
+$(error labs/ must hold labs 1..N without gaps, found: $(LAB_NUMS))
+endif
+
+# Labs 1..LAB, in order; each lab.mk appends to the variables below.
+KERNEL_SRCS :=
+KERNEL_HDRS :=
+KERNEL_BOOT_SRCS :=
+USER_LIB_SRCS :=
+USER_HDRS :=
+USER_PROGS :=
+LAB_QEMU_OPTS :=
+include $(wordlist 1,$(LAB),$(addsuffix /lab.mk,$(LAB_DIRS)))
+LAB_DIR := $(word $(LAB),$(LAB_DIRS))
+
+# ---------------------------------------------------------------------------------------------
+# Tools.  `tools/setup.sh` installs what is missing (see `make setup`).
+TOOLPREFIX ?= $(firstword $(foreach p,aarch64-linux-gnu- aarch64-none-elf- aarch64-elf-,\
+                 $(if $(shell command -v $(p)gcc 2>/dev/null),$(p))) aarch64-linux-gnu-)
+CC := $(TOOLPREFIX)gcc
+LD := $(TOOLPREFIX)ld
+NM := $(TOOLPREFIX)nm
+OBJCOPY := $(TOOLPREFIX)objcopy
+OBJDUMP := $(TOOLPREFIX)objdump
+QEMU ?= qemu-system-aarch64
+GDB ?= $(firstword $(foreach g,gdb-multiarch aarch64-elf-gdb aarch64-linux-gnu-gdb gdb,\
+          $(if $(shell command -v $(g) 2>/dev/null),$(g))) gdb-multiarch)
+# A Python that has pytest: Debian's lives in /usr/bin even when another python3 is first on PATH.
+PYTHON ?= $(shell tools/find-python)
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+# ---------------------------------------------------------------------------------------------
+# Compiler flags.  Freestanding, no FP/SIMD registers (the kernel never saves them), frame
+# pointers kept for backtraces, tail calls off so every caller keeps its frame record.
+COMMON_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -fno-pie -fno-pic \
+                 -fno-stack-protector -fno-common -mgeneral-regs-only -mcpu=cortex-a72 \
+                 -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+                 -fno-asynchronous-unwind-tables \
+                 -Og -g -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+KCFLAGS := $(COMMON_CFLAGS) -fno-inline-functions-called-once -DLAB=$(LAB) \
+           -Ikernel/include -Ikernel/lib
+# Code that runs before the MMU is on sees all memory as Device memory, where an unaligned
+# access faults (Arm ARM B2.5.2), so it must never be compiled to one.
+KBOOT_CFLAGS := $(KCFLAGS) -mstrict-align -fno-tree-loop-distribute-patterns
+KASFLAGS := -DLAB=$(LAB) -Ikernel/include -Ikernel/lib -g -MMD -MP -D__ASSEMBLY__
+UCFLAGS := $(COMMON_CFLAGS) -DLAB=$(LAB) -Iuser/include
+
+B := build/lab$(LAB)
+KERNEL := $(B)/kernel.elf
+KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
+KBOOT_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_BOOT_SRCS)))
+LDSCRIPT := kernel/arch/aarch64/kernel.ld
+# .boot is writable and executable: it runs before there are any permissions at all.
+LDFLAGS := -nostdlib --no-warn-rwx-segments
+
+# ---------------------------------------------------------------------------------------------
+# QEMU.  MEM, BOOTARGS and QEMUEXTRA vary the machine:  make lab-2 qemu MEM=512M BOOTARGS="..."
+MEM ?= 128M
+BOOTARGS ?=
+QEMUEXTRA ?=
+GDBPORT ?= $(shell echo $$(( $$(id -u) % 5000 + 26000 )))
+QEMUOPTS = -M virt -cpu cortex-a72 -m $(MEM) -nographic -nic none \
+           -kernel $(KERNEL) -append "$(BOOTARGS)" $(LAB_QEMU_OPTS) $(QEMUEXTRA)
+
+# ---------------------------------------------------------------------------------------------
+.PHONY: build help setup setup-build setup-qemu setup-gdb setup-grade qemu qemu-gdb gdb grade release release-check clean handouts \
+        format print-lab-files $(LAB_GOAL)
+
+build: $(KERNEL)
+
+# Installs missing tools first (tools/setup.sh); order-only, so it never causes a rebuild.
+setup-build setup-qemu setup-gdb setup-grade:
+	@tools/setup.sh --need $(patsubst setup-%,%,$@)
+
+# `make lab-N` alone builds lab N; beside another goal it only selects the lab.
+$(LAB_GOAL): $(if $(filter-out $(LAB_GOAL),$(MAKECMDGOALS)),,build)
+	@:
+
+# Objects depend on the flags they were compiled with: this file changes when the flags do.
+FLAGS_STAMP := $(B)/flags.stamp
+FLAGS_NOW := $(CC) $(KCFLAGS) | $(KBOOT_CFLAGS) | $(KASFLAGS) | $(UCFLAGS) | $(LDFLAGS)
+ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
+$(shell mkdir -p $(B) && echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
+endif
+
+$(B)/%.o: %.c $(FLAGS_STAMP) | setup-build
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.S $(FLAGS_STAMP) | setup-build
+	$(call say,AS,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
+
+$(KBOOT_OBJS): # Objects depend on the flags they were compiled with: this file changes when the flags do.
+FLAGS_STAMP := $(B)/flags.stamp
+FLAGS_NOW := $(CC) $(KCFLAGS) | $(KBOOT_CFLAGS) | $(KASFLAGS) | $(UCFLAGS) | $(LDFLAGS)
+ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
+$(shell mkdir -p $(B) && echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
+endif
+
+$(B)/%.o: %.c $(FLAGS_STAMP) | setup-build
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(KBOOT_CFLAGS) -c -o $@ $<
+
+# The kernel carries its own symbol table for backtraces (kernel/ksyms.c).  Link once with an
+# empty table, list the symbols, link again with the table placed after everything else: no
+# code or data moves, which tools/mksyms.py --check proves on every build.
+$(B)/ksyms-empty.S: | setup-build
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) tools/mksyms.py --empty > $@
+
+$(B)/ksyms-empty.o $(B)/ksyms.o: %.o: %.S
+	$(call say,AS,$@)
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
+
+$(B)/kernel-pass1.elf: $(KOBJS) $(KBOOT_OBJS) $(B)/ksyms-empty.o $(LDSCRIPT)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T $(LDSCRIPT) -o $@ $(KBOOT_OBJS) $(KOBJS) $(B)/ksyms-empty.o
+
+$(B)/ksyms.S: $(B)/kernel-pass1.elf tools/mksyms.py
+	$(call say,SYMS,$@)
+	$(Q)$(NM) -n $< | $(PYTHON) tools/mksyms.py > $@
+
+$(KERNEL): $(B)/kernel-pass1.elf $(B)/ksyms.o
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) -T $(LDSCRIPT) -o $@ $(KBOOT_OBJS) $(KOBJS) $(B)/ksyms.o
+	$(Q)$(NM) -n $(B)/kernel-pass1.elf > $(B)/pass1.nm
+	$(Q)$(NM) -n $@ | $(PYTHON) tools/mksyms.py --check $(B)/pass1.nm
+	$(Q)$(OBJDUMP) -d -S $@ > $(B)/kernel.asm
+
+-include $(shell find build/lab$(LAB) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------------------------------------
+setup:
+	@tools/setup.sh
+
+qemu: setup-qemu $(KERNEL)
+	@echo "*** Keel lab $(LAB): QEMU is starting; quit with Ctrl-a x"
+	$(if $(filter 1,$(V)),,@)$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: setup-qemu $(KERNEL)
+	@mkdir -p build
+	@printf 'lab %s\nport %s\nelf %s\n' $(LAB) $(GDBPORT) $(abspath $(KERNEL)) > build/gdb-session
+	@echo "*** QEMU waits for GDB on port $(GDBPORT): run 'make gdb' in another terminal"
+	$(if $(filter 1,$(V)),,@)$(QEMU) $(QEMUOPTS) -S -gdb tcp:127.0.0.1:$(GDBPORT)
+
+gdb: setup-gdb
+	@test -f build/gdb-session || { echo "make gdb: no QEMU to attach to; start 'make lab-N qemu-gdb' in another terminal first" >&2; exit 1; }
+	$(GDB) -q -iex "set auto-load local-gdbinit off" -x .gdbinit
+
+# ---------------------------------------------------------------------------------------------
+# Grading.  `make grade LAB=N` runs the graders of labs 1..N on lab N's build (your lab N must
+# not break what labs 1..N-1 did).  `make grade` runs every lab's grader on its own build, and
+# all of them again on the highest build; UPTO=N treats lab N as the highest.
+UPTO ?= $(TOP_LAB)
+GRADE_LABS := $(if $(LAB_CHOSEN),$(LAB),$(wordlist 1,$(UPTO),$(LAB_NUMS)))
+GRADE_ONLY ?=
+GRADE_JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
+PYTEST_ARGS ?=
+
+grade: setup-grade
+	$(Q)for n in $(GRADE_LABS); do $(MAKE) --no-print-directory build LAB=$$n || exit 1; done
+	$(Q)$(PYTHON) -m pytest -c grade/pytest.ini grade \
+	    --keel-labs="$(GRADE_LABS)" $(if $(LAB_CHOSEN),--keel-cumulative) \
+	    $(if $(GRADE_ONLY),--keel-only=$(GRADE_ONLY)) \
+	    $(if $(filter-out 0 1,$(GRADE_JOBS)),-n $(GRADE_JOBS)) $(PYTEST_ARGS)
+
+# ---------------------------------------------------------------------------------------------
+# Releases.  STRIP=all also strips the solutions of the labs before LAB.
+DEST ?= build/release/lab$(LAB)
+STRIP ?= lab
+
+release: setup-build
+	$(Q)$(PYTHON) tools/release.py write --lab $(LAB) --dest $(DEST) --strip $(STRIP)
+
+release-check: setup-grade
+	$(Q)$(PYTHON) tools/release.py check $(if $(LAB_CHOSEN),--lab $(LAB))
+
+# Lists the files each lab owns (used by tools/release.py).
+print-lab-files:
+	@echo "KERNEL $(KERNEL_SRCS) $(KERNEL_BOOT_SRCS) $(KERNEL_HDRS)"
+	@echo "USER $(USER_LIB_SRCS) $(USER_HDRS) $(USER_PROG_SRCS)"
+
+format:
+	clang-format -i $(shell git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+help:
+	@echo "Keel — labs: $(LAB_NUMS) (the highest, $(TOP_LAB), is the default)"
+	@echo
+	@echo "  make lab-N             build lab N's kernel into build/labN/"
+	@echo "  make lab-N qemu        boot lab N (quit QEMU with Ctrl-a x)"
+	@echo "  make qemu              boot the highest lab"
+	@echo "  make lab-N qemu-gdb    boot lab N stopped, waiting for GDB on port $(GDBPORT)"
+	@echo "  make gdb               attach gdb-multiarch to it (see .gdbinit)"
+	@echo "  make grade             grade every lab; prints 'Score: X/Y'"
+	@echo "  make grade LAB=N       grade lab N (with labs 1..N-1 as regression tests)"
+	@echo "  make release LAB=N DEST=dir [STRIP=all]   write the student tree for lab N"
+	@echo "  make release-check     prove each lab's release: builds, earlier labs pass, lab N fails"
+	@echo "  make setup             install the toolchain (Debian/Ubuntu)"
+	@echo "  make format            clang-format the C sources"
+	@echo "  make clean             remove build/"
+	@echo
+	@echo "  Variables: MEM=128M  BOOTARGS=\"...\"  QEMUEXTRA=\"...\"  V=1 (show commands)"
+	@echo "             GRADE_JOBS=N (parallel QEMUs)  PYTEST_ARGS=\"-k backtrace\""

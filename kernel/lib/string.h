@@ -1,0 +1,25 @@
+// string.h — the C string and memory functions Keel needs, shared by kernel and user code.
+// The compiler may also call memcpy/memset/memmove/memcmp by itself (struct copies), so
+// they must exist even where no code names them.
+#ifndef KEEL_STRING_H
+#define KEEL_STRING_H
+
+#include <stddef.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strncpy(char *dst, const char *src, size_t n);
+size_t strlcpy(char *dst, const char *src, size_t size);
+
+// Parses an unsigned number: decimal, or hex after "0x".  Returns 0 and sets *value on
+// success, -1 if `s` is empty or holds anything else.
+int parse_u64(const char *s, unsigned long *value);
+
+#endif

@@ -1,0 +1,55 @@
+// main.c — kmain, where the kernel starts after start.S: bring each subsystem up in order,
+// then hand over to the monitor (or, from lab 4, to the first user program).
+#include "board.h"
+#include "bootargs.h"
+#include "dtb.h"
+#include "monitor.h"
+#include "printf.h"
+#include "selftest.h"
+#include "sysreg.h"
+#include "uart.h"
+#if LAB >= 2
+#include "frame.h"
+#include "kvm.h"
+#endif
+#if LAB >= 3
+#include "console_input.h"
+#include "gic.h"
+#include "timer.h"
+#include "trap.h"
+#endif
+#if LAB >= 4
+#include "task.h"
+#endif
+
+static const char *const lab_titles[] = {
+    "", "boot & UART", "paging", "exceptions", "scheduler & user space", "IPC",
+    "shared memory", "VFS", "FAT32", "VirtIO", "fork/exec",
+};
+
+void kmain(void)
+{
+    uart_init();
+    printf("Keel lab %d (%s) on QEMU virt, running at EL%u\n", LAB, lab_titles[LAB],
+           current_el());
+    dtb_parse(DTB_PA, &boot_info);
+    bootargs_init(boot_info.bootargs);
+    printf("RAM: %lu MiB at 0x%lx; boot arguments: \"%s\"\n", boot_info.ram_size >> 20,
+           boot_info.ram_base, boot_info.bootargs);
+#if LAB >= 2
+    frame_init();
+    kvm_init();
+#endif
+#if LAB >= 3
+    trap_init();
+    gic_init();
+    timer_init();
+    console_input_init();
+#endif
+    selftest_run_requested();
+#if LAB >= 4
+    if (!bootarg_flag("monitor"))
+        task_start_first(); // does not return
+#endif
+    monitor();
+}

@@ -1,0 +1,86 @@
+// pl011.c — driver for the Arm PL011 UART, the serial line of QEMU's virt machine.
+//
+// The registers are described in the "ARM PrimeCell UART (PL011) Technical Reference
+// Manual" (DDI 0183), chapter 3.  QEMU ignores the baud rate, but we set it as real hardware
+// needs: 115200 baud from the 24 MHz reference clock.
+#include <stdint.h>
+#include "board.h"
+#include "memlayout.h"
+#include "mmio.h"
+#include "uart.h"
+
+// Register offsets (DDI 0183 table 3-1).
+#define UART_DR 0x00 // data: write to send, read to receive
+#define UART_FR 0x18 // flags
+#define UART_IBRD 0x24 // integer baud rate divisor
+#define UART_FBRD 0x28 // fractional baud rate divisor
+#define UART_LCR_H 0x2c // line control
+#define UART_CR 0x30 // control
+#define UART_IMSC 0x38 // interrupt mask set/clear
+#define UART_ICR 0x44 // interrupt clear
+
+// Flag register bits.
+#define FR_RXFE (1u << 4) // receive FIFO empty
+#define FR_TXFF (1u << 5) // transmit FIFO full
+#define FR_BUSY (1u << 3) // still sending
+
+// Line control: 8 data bits, FIFOs on.
+#define LCR_H_FEN (1u << 4)
+#define LCR_H_WLEN_8 (3u << 5)
+
+// Control: the UART, its transmitter and its receiver.
+#define CR_UARTEN (1u << 0)
+#define CR_TXE (1u << 8)
+#define CR_RXE (1u << 9)
+
+// The UART's registers, through the kernel's mapping of device memory.
+static uint64_t uart_reg(uint64_t offset)
+{
+    return (uint64_t)phys_to_virt(UART0_PA) + offset;
+}
+
+void uart_init(void)
+{
+    // LAB 1: Your code here.
+    // Disable the UART, let it finish what it is sending, program 115200 baud (IBRD = 13,
+    // FBRD = 1 for the 24 MHz clock), 8 data bits with FIFOs, mask and clear all interrupts,
+    // then enable the UART with its transmitter and receiver.
+    // BEGIN SOLUTION LAB 1
+    mmio_write32(uart_reg(UART_CR), 0);
+    while (mmio_read32(uart_reg(UART_FR)) & FR_BUSY)
+        ;
+    mmio_write32(uart_reg(UART_IBRD), 13);
+    mmio_write32(uart_reg(UART_FBRD), 1);
+    mmio_write32(uart_reg(UART_LCR_H), LCR_H_WLEN_8 | LCR_H_FEN);
+    mmio_write32(uart_reg(UART_IMSC), 0);
+    mmio_write32(uart_reg(UART_ICR), 0x7ff);
+    mmio_write32(uart_reg(UART_CR), CR_UARTEN | CR_TXE | CR_RXE);
+    // END SOLUTION
+}
+
+void uart_putc(char c)
+{
+    // LAB 1: Your code here.
+    // Wait while the transmit FIFO is full, then write the byte to the data register.
+    // BEGIN SOLUTION LAB 1
+    while (mmio_read32(uart_reg(UART_FR)) & FR_TXFF)
+        ;
+    mmio_write32(uart_reg(UART_DR), (uint8_t)c);
+    // STUB
+    //| (void)c;
+    // END SOLUTION
+}
+
+int uart_getc(void)
+{
+    // LAB 1: Your code here.
+    // If the receive FIFO is empty, return -1; otherwise read the data register (its low 8
+    // bits are the byte; the bits above report receive errors, which we ignore).
+    // BEGIN SOLUTION LAB 1
+    if (mmio_read32(uart_reg(UART_FR)) & FR_RXFE)
+        return -1;
+    return mmio_read32(uart_reg(UART_DR)) & 0xff;
+    // STUB
+    //| return -1;
+    // END SOLUTION
+}
