@@ -126,6 +126,12 @@ ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
 $(shell mkdir -p $(B) && echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 endif
 
+# The lab's extra QEMU options (devices, disks), for the graders: build/labN/qemu-options.
+QEMU_OPTS_FILE := $(B)/qemu-options
+ifneq ($(strip $(LAB_QEMU_OPTS)),$(shell cat $(QEMU_OPTS_FILE) 2>/dev/null))
+$(shell mkdir -p $(B) && echo '$(strip $(LAB_QEMU_OPTS))' > $(QEMU_OPTS_FILE))
+endif
+
 $(B)/%.o: %.c $(FLAGS_STAMP) | setup-build
 	$(call say,CC,$@)
 	@mkdir -p $(@D)
@@ -136,14 +142,7 @@ $(B)/%.o: %.S $(FLAGS_STAMP) | setup-build
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
 
-$(KBOOT_OBJS): # Objects depend on the flags they were compiled with: this file changes when the flags do.
-FLAGS_STAMP := $(B)/flags.stamp
-FLAGS_NOW := $(CC) $(KCFLAGS) | $(KBOOT_CFLAGS) | $(KASFLAGS) | $(UCFLAGS) | $(LDFLAGS)
-ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
-$(shell mkdir -p $(B) && echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
-endif
-
-$(B)/%.o: %.c $(FLAGS_STAMP) | setup-build
+$(KBOOT_OBJS): $(B)/%.o: %.c $(FLAGS_STAMP) | setup-build
 	$(call say,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KBOOT_CFLAGS) -c -o $@ $<

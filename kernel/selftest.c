@@ -15,8 +15,15 @@ struct selftest {
     void (*run)(uint32_t nonce);
 };
 
+// panic() must print its message, a backtrace and stop.
+static void selftest_panic(uint32_t nonce)
+{
+    panic("selftest_panic: nonce %u", nonce);
+}
+
 static const struct selftest selftests[] = {
     {"printf", selftest_printf},
+    {"panic", selftest_panic},
 };
 
 void selftest_run_requested(void)

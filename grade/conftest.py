@@ -1,0 +1,196 @@
+"""pytest plumbing for Keel's graders: which builds each lab's tests run on, points, scores.
+
+Each grader module is `test_labNN*.py` and sets LAB = NN, TITLE and HANDOUT.  Tests take the
+`keel` fixture (a Booter, see harness.py) and say what they are worth with
+@pytest.mark.points(N).
+
+    make grade LAB=N   ->  --keel-labs=N --keel-cumulative: labs 1..N's tests on build N
+    make grade         ->  --keel-labs="1 .. TOP": each lab's tests on its own build, and all
+                           of them again on build TOP (what later labs must not break)
+
+At the end: a line per lab and build, and the last line `Score: X/Y`; build/grade/ gets
+junit.xml (pytest's own) and results.json (Gradescope's format).
+"""
+import json
+import os
+import re
+import signal
+import time
+
+import pytest
+
+import harness
+
+DEFAULT_TIMEOUT = 60  # seconds per test, unless @pytest.mark.timeout(N) says otherwise
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("keel")
+    group.addoption("--keel-labs", default=None,
+                    help="space-separated lab numbers to grade (default: every built lab)")
+    group.addoption("--keel-cumulative", action="store_true",
+                    help="run the tests of labs 1..N on build N only (make grade LAB=N)")
+    group.addoption("--keel-only", type=int, default=None,
+                    help="run only this lab's tests (release self-check)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "points(n): what the test is worth")
+    config.addinivalue_line("markers", "timeout(seconds): the test's time limit")
+    labs = config.getoption("--keel-labs")
+    if labs is None:
+        labs = " ".join(sorted((d[3:] for d in os.listdir(harness.BUILD)
+                                if re.fullmatch(r"lab\d+", d)), key=int)) \
+            if os.path.isdir(harness.BUILD) else ""
+    config.keel_labs = [int(n) for n in labs.split()]
+    config.keel_results = []
+    config.keel_started = time.monotonic()
+
+
+def module_lab(module):
+    return getattr(module, "LAB", None)
+
+
+def builds_for(config, lab):
+    """The builds a lab's tests run on."""
+    labs = config.keel_labs
+    if not labs:
+        return []
+    only = config.getoption("--keel-only")
+    if only is not None and lab != only:
+        return []
+    if config.getoption("--keel-cumulative"):
+        top = max(labs)
+        return [top] if lab <= top else []
+    top = max(labs)
+    builds = [lab] if lab in labs else []
+    if lab < top:
+        builds.append(top)
+    return builds
+
+
+def pytest_generate_tests(metafunc):
+    if "build" not in metafunc.fixturenames:
+        return
+    lab = module_lab(metafunc.module)
+    builds = builds_for(metafunc.config, lab)
+    metafunc.parametrize("build", builds, ids=[f"lab{b}" for b in builds], indirect=False)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests whose lab is not graded this time get no parameters: drop them quietly.
+    def graded(item):
+        callspec = getattr(item, "callspec", None)
+        return callspec is not None and isinstance(callspec.params.get("build"), int)
+
+    kept = [item for item in items if graded(item)]
+    dropped = [item for item in items if item not in kept]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        setattr(item, "keel_report_" + report.when, report)
+    if report.when == "call" or (report.when == "setup" and report.failed):
+        marker = item.get_closest_marker("points")
+        points = marker.args[0] if marker else 0
+        lab = module_lab(item.module)
+        report.user_properties.append(("keel", json.dumps({
+            "lab": lab, "title": getattr(item.module, "TITLE", ""),
+            "build": item.callspec.params["build"], "points": points,
+            "name": item.originalname, "doc": (item.function.__doc__ or "").strip()})))
+
+
+@pytest.fixture
+def keel(request, build):
+    """Boots Keel for one test; kills every QEMU and keeps logs of failures afterwards."""
+    module = request.module
+    booter = harness.Booter(build, request.node.name, getattr(module, "HANDOUT", None))
+    yield booter
+    report = getattr(request.node, "keel_report_call", None)
+    booter.finish(passed=report is not None and report.passed)
+
+
+@pytest.fixture
+def elf(build):
+    return harness.Elf(build)
+
+
+def _timeout_handler(signum, frame):
+    pytest.fail("the test ran out of time (see @pytest.mark.timeout); QEMU may be hung",
+                pytrace=False)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    marker = item.get_closest_marker("timeout")
+    seconds = marker.args[0] if marker else DEFAULT_TIMEOUT
+    previous = signal.signal(signal.SIGALRM, _timeout_handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def pytest_runtest_logreport(report):
+    for key, value in report.user_properties:
+        if key == "keel":
+            info = json.loads(value)
+            info["passed"] = report.passed
+            info["output"] = "" if report.passed else str(report.longrepr or "")
+            info["nodeid"] = report.nodeid
+            _results.append(info)
+
+
+_results = []
+
+
+def pytest_unconfigure(config):
+    # Workers of pytest-xdist report to the controller; only the controller sums up.
+    if hasattr(config, "workerinput") or not getattr(config, "keel_labs", None):
+        return
+    if not _results:
+        return
+    summary = {}
+    for r in _results:
+        key = (r["lab"], r["build"])
+        got, total, title = summary.get(key, (0, 0, r["title"]))
+        summary[key] = (got + (r["points"] if r["passed"] else 0), total + r["points"], title)
+    lines = []
+    for (lab, build), (got, total, title) in sorted(summary.items()):
+        where = "its own build" if lab == build else f"the lab {build} build"
+        lines.append(f"lab {lab} ({title}) on {where}: {got}/{total}")
+    got = sum(v[0] for v in summary.values())
+    total = sum(v[1] for v in summary.values())
+    write_results(got, total)
+    print()
+    for line in lines:
+        print(line)
+    print(f"Score: {got}/{total}")
+
+
+def write_results(got, total):
+    """build/grade/results.json in Gradescope's autograder format."""
+    tests = []
+    for r in sorted(_results, key=lambda r: r["nodeid"]):
+        tests.append({
+            "name": f"lab {r['lab']} [lab-{r['build']} build]: {r['name']}",
+            "score": r["points"] if r["passed"] else 0,
+            "max_score": r["points"],
+            "status": "passed" if r["passed"] else "failed",
+            "output": r["doc"] + ("\n\n" + r["output"] if r["output"] else ""),
+        })
+    os.makedirs(os.path.join(harness.BUILD, "grade"), exist_ok=True)
+    with open(os.path.join(harness.BUILD, "grade", "results.json"), "w") as f:
+        json.dump({"score": got, "max_score": total, "tests": tests,
+                   "execution_time": round(time.monotonic() - _started, 1)}, f, indent=2)
+
+
+_started = time.monotonic()
