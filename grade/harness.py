@@ -29,7 +29,7 @@ LOG_DIR = os.path.join(BUILD, "grade", "logs")
 PROMPT = "K> "
 # How long a boot may take before the first output: generous, because `make grade` runs
 # several QEMUs at once on a loaded machine, but a healthy boot takes a fraction of a second.
-BOOT_TIMEOUT = 20
+BOOT_TIMEOUT = 10
 
 
 def toolprefix():
@@ -72,8 +72,10 @@ class Machine:
 
     # --- starting and stopping ---------------------------------------------------------------
 
-    def start(self, bootargs="", mem="128M", extra=(), gdb_port=None, semihosting=False,
+    def start(self, bootargs="", mem="128M", extra=(), gdb_port=None, semihosting=True,
               icount=False, cpu="cortex-a72"):
+        """Starts QEMU.  With semihosting (the default), a kernel that halts or panics ends
+        QEMU at once (status 125) instead of sleeping until the test's timeout."""
         args = f"nonce={self.nonce} {bootargs}".strip()
         if semihosting:
             args = "semihosting " + args

@@ -1,7 +1,9 @@
 // printf.c — the kernel's printf, panic and halt.
 #include <stdbool.h>
 #include "backtrace.h"
+#include "bootargs.h"
 #include "console.h"
+#include "power.h"
 #include "printf.h"
 
 static void console_putch(int ch, void *arg)
@@ -25,6 +27,10 @@ void printf(const char *fmt, ...)
 
 void halt(void)
 {
+    // Under the grader (boot argument `semihosting`), end QEMU at once with a status that
+    // says "halted", so a test fails in a moment instead of waiting for its timeout.
+    if (bootarg_flag("semihosting"))
+        power_exit(HALT_EXIT_STATUS);
     // Mask every interrupt (D, A, I, F in DAIF) so nothing runs on this CPU again; wfi then
     // sleeps instead of spinning, which keeps QEMU's host CPU idle.
     __asm__ volatile("msr daifset, #0xf");

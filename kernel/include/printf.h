@@ -15,7 +15,9 @@ void vprintf(const char *fmt, va_list ap);
 // problem in the message.
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-// Stops this CPU for good: interrupts masked, asleep in wfi.
+// Stops this CPU for good: interrupts masked, asleep in wfi.  Under the grader (QEMU's
+// -semihosting), QEMU exits instead, with status HALT_EXIT_STATUS.
 void halt(void) __attribute__((noreturn));
+#define HALT_EXIT_STATUS 125
 
 #endif

@@ -34,7 +34,7 @@
 #define CR_RXE (1u << 9)
 
 // The UART's registers, through the kernel's mapping of device memory.
-static uint64_t uart_reg(uint64_t offset)
+static inline uint64_t uart_reg(uint64_t offset)
 {
     return (uint64_t)phys_to_virt(UART0_PA) + offset;
 }
