@@ -61,7 +61,7 @@ def check_frames_against_nm(k, elf, frames):
     """Every printed frame must name the function nm puts at its address, with the right
     offset, and the frames must be numbered 0, 1, 2, ..."""
     assert frames, k.explain("a backtrace: lines like '  #0  0xffffff8040201234  name+0x1c'",
-                             section="handouts/01-boot.md, 'Exercise 6'")
+                             section="handouts/01-boot.md, 'Exercise 6: backtrace'")
     for i, (number, address, name, offset) in enumerate(frames):
         assert number == i, k.explain(f"frame #{i} next", got=f"#{number}")
         truth = elf.function_at(address)
