@@ -24,6 +24,12 @@ static void selftest_panic(uint32_t nonce)
 static const struct selftest selftests[] = {
     {"printf", selftest_printf},
     {"panic", selftest_panic},
+#if LAB >= 2
+    {"frames", selftest_frames},
+    {"frames-double-free", selftest_frames_double_free},
+    {"frames-bad-free", selftest_frames_bad_free},
+    {"kmalloc", selftest_kmalloc},
+#endif
 };
 
 void selftest_run_requested(void)

@@ -216,7 +216,7 @@ def lab_numbers():
 def make_lab_files(lab):
     """Every kernel/ and user/ file that labs 1..lab declare (via make print-lab-files)."""
     out = subprocess.run(["make", "-s", "--no-print-directory", "print-lab-files", f"LAB={lab}"],
-                         cwd=ROOT, capture_output=True, text=True)
+                         cwd=ROOT, capture_output=True, text=True, env=clean_environment())
     if out.returncode != 0:
         sys.exit(f"release: make print-lab-files LAB={lab} failed:\n{out.stderr}")
     files = set()
@@ -353,12 +353,23 @@ def check_no_leaks(dest, leaks):
 
 # --- checking releases -----------------------------------------------------------------------
 
+def clean_environment():
+    """Our environment without make's: a `make release-check LAB=2` must not pass LAB=2 on
+    to the makes it runs in the release tree (make exports it through MAKEFLAGS)."""
+    env = dict(os.environ)
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "LAB", "UPTO", "STRIP",
+                 "DEST", "GRADE_ONLY", "PYTEST_ARGS"):
+        env.pop(name, None)
+    return env
+
+
 def run(cmd, cwd, log):
     """Runs cmd, appending its output to `log`; returns the exit status."""
     with open(log, "a") as f:
         f.write(f"\n$ {' '.join(cmd)}   (in {cwd})\n")
         f.flush()
-        return subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT).returncode
+        return subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
+                              env=clean_environment()).returncode
 
 
 def check_release(lab, jobs):

@@ -9,5 +9,11 @@
 void selftest_run_requested(void);
 
 void selftest_printf(uint32_t nonce);
+#if LAB >= 2
+void selftest_frames(uint32_t nonce);
+void selftest_frames_double_free(uint32_t nonce);
+void selftest_frames_bad_free(uint32_t nonce);
+void selftest_kmalloc(uint32_t nonce);
+#endif
 
 #endif
