@@ -74,10 +74,11 @@ endif
 
 # ---------------------------------------------------------------------------------------------
 # Compiler flags.  Freestanding, no FP/SIMD registers (the kernel never saves them), frame
-# pointers kept for backtraces, tail calls off so every caller keeps its frame record.
+# records in every function, leaves included, for backtraces (also from a fault in a leaf),
+# tail calls off so every caller keeps its frame record.
 COMMON_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -fno-pie -fno-pic \
                  -fno-stack-protector -fno-common -fno-strict-aliasing -mgeneral-regs-only -mcpu=cortex-a72 \
-                 -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+                 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
                  -fno-asynchronous-unwind-tables \
                  -Og -g -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 KCFLAGS := $(COMMON_CFLAGS) -fno-inline-functions-called-once -DLAB=$(LAB) \

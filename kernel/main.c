@@ -15,6 +15,7 @@
 #if LAB >= 3
 #include "console_input.h"
 #include "gic.h"
+#include "irq.h"
 #include "timer.h"
 #include "trap.h"
 #endif
@@ -45,6 +46,7 @@ void kmain(void)
     gic_init();
     timer_init();
     console_input_init();
+    irq_enable();
 #endif
     selftest_run_requested();
 #if LAB >= 4

@@ -37,6 +37,7 @@ static const struct monitor_command commands[] = {
     {"busy", "'busy MS': spin with interrupts on for MS ms, then count input that arrived",
      mon_busy},
     {"bench", "count the instructions of an interrupt (needs -icount shift=0)", mon_bench},
+    {"irqs", "how many interrupts of each kind were taken", mon_irqs},
 #endif
 };
 

@@ -2,10 +2,20 @@
 #ifndef KEEL_UART_H
 #define KEEL_UART_H
 
+#include <stdbool.h>
+
 void uart_init(void);
 // Sends one byte, waiting while the transmit FIFO is full.
 void uart_putc(char c);
 // Returns the next received byte, or -1 at once if none has arrived.
 int uart_getc(void);
+
+#if LAB >= 3
+// Turns on the receive interrupts and registers uart_rx_interrupt for them.  Returns true
+// if received characters now arrive through console_input_push().
+bool uart_enable_rx_interrupt(void);
+// The interrupt handler: moves every received character to console_input_push().
+void uart_rx_interrupt(unsigned intid);
+#endif
 
 #endif

@@ -8,6 +8,11 @@
 #include "memlayout.h"
 #include "mmio.h"
 #include "uart.h"
+#if LAB >= 3
+#include "board.h"
+#include "console_input.h"
+#include "irq.h"
+#endif
 
 // Register offsets (DDI 0183 table 3-1).
 #define UART_DR 0x00 // data: write to send, read to receive
@@ -84,3 +89,38 @@ int uart_getc(void)
     //| return -1;
     // END SOLUTION
 }
+
+#if LAB >= 3
+// Interrupt bits (IMSC, ICR; DDI 0183 3.3.10): receive, and receive timeout, which fires when
+// fewer characters than the FIFO trigger level have waited for a while.
+#define INT_RX (1u << 4)
+#define INT_RT (1u << 6)
+
+bool uart_enable_rx_interrupt(void)
+{
+    // LAB 3: Your code here.
+    // Register uart_rx_interrupt for IRQ_UART0 and unmask the receive and receive-timeout
+    // interrupts (IMSC).  Characters that arrived before this raised no interrupt we will
+    // see: move them to the buffer now, by calling the handler once.  Return true.
+    // BEGIN SOLUTION LAB 3
+    irq_register(IRQ_UART0, uart_rx_interrupt);
+    mmio_write32(uart_reg(UART_IMSC), INT_RX | INT_RT);
+    uart_rx_interrupt(IRQ_UART0);
+    return true;
+    // STUB
+    //| return false;
+    // END SOLUTION
+}
+
+void uart_rx_interrupt(unsigned intid)
+{
+    // LAB 3: Your code here.
+    // Move characters to console_input_push() until the receive FIFO is empty (reading DR
+    // also clears the receive interrupts), then clear them in ICR for good measure.
+    // BEGIN SOLUTION LAB 3
+    while (!(mmio_read32(uart_reg(UART_FR)) & FR_RXFE))
+        console_input_push((char)(mmio_read32(uart_reg(UART_DR)) & 0xff));
+    mmio_write32(uart_reg(UART_ICR), INT_RX | INT_RT);
+    // END SOLUTION
+}
+#endif

@@ -1,0 +1,199 @@
+"""Lab 3 grader: exceptions, fault reports, the GIC, the timer and interrupt-driven input.
+
+Fault addresses come from nm; the tick rate is measured with the guest's own counter; idle
+cost is read from the host's accounting of QEMU's CPU time.
+"""
+import random
+import re
+import subprocess
+import time
+
+import pytest
+
+from harness import toolprefix
+
+LAB = 3
+TITLE = "exceptions"
+HANDOUT = "handouts/03-exceptions.md"
+
+FRAME_LINE = re.compile(r"^  #(\d+)  0x([0-9a-f]{16})  (\S+?)(?:\+0x([0-9a-f]+))?$", re.M)
+HALTED_STATUS = 125  # halt() ends QEMU with this status under the grader (semihosting)
+
+# kind: (exception class text, cause text or None, function that faults, FAR symbol or None)
+FAULTS = {
+    "null": ("data abort at EL1 (EC 0x25)", "translation fault, level 1, on a read",
+             "fault_null", 0),
+    "write-text": ("data abort at EL1 (EC 0x25)", "permission fault, level 3, on a write",
+                   "fault_write_text", "fault_write_text"),
+    "exec-data": ("instruction abort at EL1 (EC 0x21)", "permission fault, level 3",
+                  None, "fault_landing"),
+    "undef": ("unknown reason (EC 0x00)", None, "fault_undefined", None),
+    "unaligned": ("data abort at EL1 (EC 0x25)", "alignment fault, on a read",
+                  "fault_unaligned", ("fault_scratch", 1)),
+}
+
+
+def instruction_at(elf_path, address):
+    """The disassembly of the instruction at `address`, from objdump."""
+    out = subprocess.run([toolprefix() + "objdump", "-d", f"--start-address=0x{address:x}",
+                          f"--stop-address=0x{address + 4:x}", elf_path],
+                         capture_output=True, text=True, check=True).stdout
+    lines = [l for l in out.splitlines() if re.match(r"^\s*[0-9a-f]+:\s", l)]
+    return lines[0].split("\t", 2)[-1].strip() if lines else ""
+
+
+def parse_report(k, text):
+    """The fields of a fault report: what, address, pc, pc symbol, frames."""
+    what = re.search(r"^Kernel fault: (.*)$", text, re.M)
+    far = re.search(r"^  address \(FAR_EL1\) 0x([0-9a-f]{16})$", text, re.M)
+    pc = re.search(r"^  pc \(ELR_EL1\)\s+0x([0-9a-f]{16})(?:  (\S+?)\+0x([0-9a-f]+))?$", text, re.M)
+    frames = [(int(m.group(2), 16), m.group(3)) for m in FRAME_LINE.finditer(text)]
+    return (what.group(1) if what else None, int(far.group(1), 16) if far else None,
+            int(pc.group(1), 16) if pc else None, pc.group(2) if pc else None, frames)
+
+
+@pytest.mark.points(6)
+@pytest.mark.parametrize("kind", list(FAULTS))
+def test_fault_report_names_class_cause_and_address(keel, elf, kind):
+    """`fault KIND`: the report gives the exception class and cause in words, the faulting
+    address (FAR) and pc with its function, a backtrace from the fault, then the kernel stops
+    (QEMU exits: nothing keeps spinning)."""
+    cls, cause, function, far_symbol = FAULTS[kind]
+    k = keel.boot()
+    k.prompt()
+    k.send(f"fault {kind}")
+    section = "handouts/03-exceptions.md, 'Exercise 2: decoding ESR_EL1'"
+    k.expect(r"^Kernel fault: .*$", timeout=10, what="'Kernel fault: ...'", section=section)
+    start = k.output.rfind("Kernel fault:")
+    status = k.wait_exit(timeout=10, section="handouts/03-exceptions.md, 'Exercise 1'")
+    report = k.output[start:]
+    what, far, pc, pc_name, frames = parse_report(k, report)
+    want = cls + (": " + cause if cause else "")
+    assert what == want, k.explain(f"'Kernel fault: {want}'", got=f"'Kernel fault: {what}'",
+                                   section=section)
+    if far_symbol is not None:
+        if isinstance(far_symbol, tuple):
+            want_far = elf.address(far_symbol[0]) + far_symbol[1]
+        elif isinstance(far_symbol, str):
+            want_far = elf.address(far_symbol)
+        else:
+            want_far = far_symbol
+        assert far == want_far, k.explain(f"the faulting address 0x{want_far:x} (from nm)",
+                                          got=hex(far) if far is not None else "no address line",
+                                          section=section)
+    else:
+        assert far is None, k.explain("no FAR line for a fault that is not an abort")
+    assert pc is not None, k.explain("a 'pc (ELR_EL1)' line", section=section)
+    if function is not None:
+        truth = elf.function_at(pc)
+        assert truth and truth[0] == function and pc_name == function, k.explain(
+            f"the pc inside {function} (per nm) and named so", got=f"0x{pc:x} {pc_name}")
+    else:
+        assert pc == far, k.explain("the pc of a jump into data to be that address",
+                                    got=f"pc 0x{pc:x}, FAR {far}")
+    if kind == "undef":
+        insn = instruction_at(k.command_line[k.command_line.index("-kernel") + 1], pc)
+        assert insn.startswith("udf"), k.explain("the pc to point at the udf instruction",
+                                                 got=insn)
+    names = [name for _, name in frames]
+    assert frames and frames[0][0] == pc and "mon_fault" in names and "kmain" in names, \
+        k.explain("a backtrace from the faulting pc through mon_fault to kmain",
+                  got=" <- ".join(names), section=section)
+    assert status == HALTED_STATUS, k.explain(
+        f"the kernel to stop (halt) after the report: QEMU exit status {HALTED_STATUS}",
+        got=status, section="handouts/03-exceptions.md, 'Exercise 2: decoding ESR_EL1'")
+
+
+@pytest.mark.points(8)
+def test_brk_is_reported_and_execution_resumes(keel, elf):
+    """A kernel `brk` is reported (class, immediate, pc) and execution continues after it."""
+    k = keel.boot()
+    k.prompt()
+    out = k.command("fault brk", section="handouts/03-exceptions.md, 'Exercise 2: decoding ESR_EL1'")
+    what, far, pc, pc_name, _ = parse_report(k, out)
+    assert what == "BRK instruction (EC 0x3c): brk #0x4b", k.explain(
+        "'Kernel fault: BRK instruction (EC 0x3c): brk #0x4b'", got=what)
+    assert pc is not None and pc_name == "fault_brk" and \
+        instruction_at(k.command_line[k.command_line.index("-kernel") + 1], pc).startswith("brk"), \
+        k.explain("the pc of the brk instruction in fault_brk", got=f"{pc} {pc_name}")
+    assert "fault: back from brk" in out, k.explain("'fault: back from brk' after the report")
+    out = k.command("ticks")
+    assert re.search(r"ticks: \d+ at \d+ Hz", out), k.explain("the monitor to keep working")
+
+
+@pytest.mark.points(8)
+@pytest.mark.parametrize("hz", [100, 250])
+def test_tick_rate_matches_the_configured_rate(keel, hz):
+    """Over a span measured by the guest's own counter (CNTVCT), ticks arrive at the
+    configured rate within 2%."""
+    k = keel.boot(bootargs=f"hz={hz}")
+    k.prompt()
+    n = random.randint(hz // 3, hz // 2)
+    out = k.command(f"ticks wait {n}", timeout=20,
+                    section="handouts/03-exceptions.md, 'Exercise 4: the timer'")
+    match = re.search(r"ticks: (\d+) ticks took (\d+) counter cycles at (\d+) Hz", out)
+    assert match and int(match.group(1)) == n, k.explain(
+        f"'ticks: {n} ticks took C counter cycles at F Hz ...'", got=out.strip())
+    cycles, frequency = int(match.group(2)), int(match.group(3))
+    rate = n * frequency / cycles if cycles else 0
+    assert abs(rate - hz) <= 0.02 * hz, k.explain(
+        f"{hz} ticks per second (within 2%)", got=f"{rate:.2f} Hz",
+        section="handouts/03-exceptions.md, 'Exercise 4: the timer'")
+
+
+@pytest.mark.points(10)
+@pytest.mark.timeout(40)
+def test_idle_prompt_costs_no_host_cpu_and_input_still_arrives(keel):
+    """Waiting at the prompt for 2 s, QEMU uses well under 0.3 s of host CPU (the CPU sleeps
+    in wfi instead of polling the UART); typed input still arrives and echoes."""
+    k = keel.boot()
+    k.prompt()
+    k.command("ticks")  # let boot-time work settle
+    before = k.cpu_seconds()
+    time.sleep(2.0)  # the point of this test: measure an idle span
+    used = k.cpu_seconds() - before
+    assert used < 0.3, k.explain("under 0.3 s of host CPU in 2 s at the prompt",
+                                 got=f"{used:.2f} s",
+                                 section="handouts/03-exceptions.md, 'Exercise 5: input by interrupt'")
+    word = random.choice(["help", "irqs", "ticks"])
+    out = k.command(word)
+    assert out.strip(), k.explain(f"the output of '{word}' typed after the idle span")
+
+
+@pytest.mark.points(10)
+def test_typing_while_busy_is_buffered_by_the_interrupt(keel):
+    """While the kernel spins with interrupts on, the UART interrupt stores what is typed:
+    `busy` counts exactly the characters sent meanwhile, and the command typed then runs."""
+    k = keel.boot()
+    k.prompt()
+    k.send("busy 700")
+    k.expect(r"^busy: spinning for 700 ms$", what="'busy: spinning for 700 ms'")
+    typed = random.choice(["irqs", "ticks", "help"]) + " " * random.randint(0, 6)
+    k.send(typed)
+    section = "handouts/03-exceptions.md, 'Exercise 5: input by interrupt'"
+    match = k.expect(r"^busy: done; (\d+) characters arrived meanwhile$", timeout=10,
+                     what="'busy: done; N characters arrived meanwhile'", section=section)
+    assert int(match.group(1)) == len(typed) + 1, k.explain(
+        f"{len(typed) + 1} characters counted (what was typed, and the Enter)",
+        got=match.group(1), section=section)
+    k.prompt()
+    out = k.command("irqs")
+    counts = re.search(r"timer \(INTID 27\) (\d+), UART \(INTID 33\) (\d+); spurious (\d+)", out)
+    assert counts and int(counts.group(1)) > 0 and int(counts.group(2)) > 0, k.explain(
+        "timer and UART interrupts both counted by irq_dispatch", got=out.strip(),
+        section="handouts/03-exceptions.md, 'Exercise 3: the GIC'")
+
+
+@pytest.mark.points(6)
+def test_interrupt_path_instruction_count(keel):
+    """With -icount shift=0 the PMU counts instructions exactly: `bench` takes real
+    interrupts through your vectors and dispatch; the path must be short (under 400)."""
+    k = keel.boot(icount=True)
+    k.prompt(timeout=30)
+    out = k.command("bench", timeout=30)
+    match = re.search(r"bench: interrupt entry \+ dispatch \+ exit: (\d+) instructions", out)
+    assert match, k.explain("'bench: interrupt entry + dispatch + exit: N instructions'",
+                            got=out.strip(), section="handouts/03-exceptions.md, 'Measuring'")
+    count = int(match.group(1))
+    assert 30 <= count < 400, k.explain("between 30 and 400 instructions", got=count,
+                                        section="handouts/03-exceptions.md, 'Measuring'")

@@ -1,0 +1,86 @@
+// timer.c — periodic ticks from the EL1 virtual timer.
+//
+// The timer compares CNTVCT_EL0 (counting at CNTFRQ_EL0 Hz) with CNTV_CVAL_EL0 and raises
+// its interrupt while the count is at or past it (CNTV_CTL_EL0.ISTATUS).  Each tick sets the
+// next deadline one interval after the previous *deadline*, not after "now": the time the
+// handler takes to run then never accumulates, and the rate stays exact (Arm ARM D11.2.4,
+// "Timers").
+#include "board.h"
+#include "bootargs.h"
+#include "irq.h"
+#include "printf.h"
+#include "sysreg.h"
+#include "timer.h"
+
+#define CNTV_CTL_ENABLE (1u << 0)
+#define CNTV_CTL_IMASK (1u << 1) // 1 masks the interrupt
+
+static uint64_t ticks;
+static unsigned hz;
+static uint64_t interval; // counter cycles per tick
+static uint64_t deadline; // CNTV_CVAL_EL0: when the next tick is due
+
+uint64_t timer_counter(void)
+{
+    isb(); // do not read the counter early, before the instructions ahead of us
+    return READ_SYSREG(cntvct_el0);
+}
+
+uint64_t timer_frequency(void)
+{
+    return READ_SYSREG(cntfrq_el0);
+}
+
+void timer_init(void)
+{
+    hz = (unsigned)bootarg_number("hz", TIMER_DEFAULT_HZ);
+    if (hz < 1 || hz > 1000) {
+        printf("timer: hz=%u is out of range (1 to 1000); using %u\n", hz, TIMER_DEFAULT_HZ);
+        hz = TIMER_DEFAULT_HZ;
+    }
+    interval = timer_frequency() / hz;
+    // LAB 3: Your code here.
+    // Set the first deadline one interval from now, write it to CNTV_CVAL_EL0, enable the
+    // timer with its interrupt unmasked (CNTV_CTL_EL0), then register timer_interrupt for
+    // IRQ_VTIMER with irq_register().
+    // BEGIN SOLUTION LAB 3
+    deadline = timer_counter() + interval;
+    WRITE_SYSREG(cntv_cval_el0, deadline);
+    WRITE_SYSREG(cntv_ctl_el0, CNTV_CTL_ENABLE);
+    isb();
+    irq_register(IRQ_VTIMER, timer_interrupt);
+    // END SOLUTION
+    printf("timer: %u Hz (every %lu counts of a %lu Hz counter)\n", hz, interval,
+           timer_frequency());
+}
+
+void timer_interrupt(unsigned intid)
+{
+    // LAB 3: Your code here.
+    // Count the tick and move the deadline on by one interval.  If the new deadline has
+    // already passed (the machine was stopped in a debugger, say), start again from now
+    // instead of firing a burst of catch-up ticks.  Writing CNTV_CVAL_EL0 with a future value
+    // is what makes the timer drop its interrupt line.
+    // BEGIN SOLUTION LAB 3
+    ticks++;
+    deadline += interval;
+    uint64_t now = timer_counter();
+    if (deadline <= now)
+        deadline = now + interval;
+    WRITE_SYSREG(cntv_cval_el0, deadline);
+    isb();
+    // STUB
+    //| (void)deadline;
+    //| WRITE_SYSREG(cntv_ctl_el0, CNTV_CTL_IMASK); // silence the timer until this is written
+    // END SOLUTION
+}
+
+uint64_t timer_ticks(void)
+{
+    return ticks;
+}
+
+unsigned timer_hz(void)
+{
+    return hz;
+}

@@ -1,0 +1,102 @@
+// trap.c — what happens after vectors.S has saved the registers: decide what the exception
+// was and deal with it.
+#include <stdbool.h>
+#include "backtrace.h"
+#include "esr.h"
+#include "irq.h"
+#include "ksyms.h"
+#include "printf.h"
+#include "sysreg.h"
+#include "trap.h"
+#if LAB >= 4
+#include "syscall.h"
+#include "task.h"
+#endif
+
+extern char vector_table[];
+
+void trap_init(void)
+{
+    WRITE_SYSREG(vbar_el1, (uint64_t)vector_table);
+    isb();
+}
+
+// Called instead of saving registers while save_trapframe is not written (the stub).
+void trap_entry_not_written(void)
+{
+    panic("lab 3: an exception arrived, but save_trapframe in vectors.S is not written yet");
+}
+
+void trap_print_fault(const struct trapframe *tf, const char *who)
+{
+    char what[128];
+    esr_describe(tf->esr, what, sizeof(what));
+    printf("%s fault: %s\n", who, what);
+    if (esr_is_abort(esr_class(tf->esr)) && !(tf->esr & ESR_ISS_FNV))
+        printf("  address (FAR_EL1) 0x%016lx\n", tf->far);
+    uint64_t offset;
+    const char *name = ksyms_lookup(tf->elr, &offset);
+    if (name != NULL)
+        printf("  pc (ELR_EL1)      0x%016lx  %s+0x%lx\n", tf->elr, name, offset);
+    else
+        printf("  pc (ELR_EL1)      0x%016lx\n", tf->elr);
+    printf("  ESR_EL1 0x%08lx  SPSR_EL1 0x%08lx\n", tf->esr, tf->spsr);
+}
+
+// Ends the kernel after a fault report: there is nothing sensible to return to.
+__attribute__((noreturn)) static void halt_after_fault(void)
+{
+    printf("Keel halted after a kernel fault.\n");
+    halt();
+}
+
+void trap_el1_sync(struct trapframe *tf)
+{
+    // LAB 3: Your code here.
+    // A BRK is a breakpoint the kernel put there on purpose: report it with
+    // trap_print_fault(tf, "Kernel"), then resume at the next instruction (ELR points at the
+    // BRK itself).  Anything else is a kernel bug: report it, print a backtrace that starts at
+    // the faulting pc and follows the interrupted code's frame pointer (x29), then stop with
+    // halt_after_fault().
+    // BEGIN SOLUTION LAB 3
+    trap_print_fault(tf, "Kernel");
+    if (esr_class(tf->esr) == EC_BRK64) {
+        tf->elr += 4;
+        return;
+    }
+    backtrace_from(tf->elr, tf->x[29]);
+    halt_after_fault();
+    // STUB
+    //| (void)halt_after_fault;
+    //| panic("lab 3: trap_el1_sync is not written yet (ESR 0x%lx, ELR 0x%lx)", tf->esr, tf->elr);
+    // END SOLUTION
+}
+
+void trap_el0_sync(struct trapframe *tf)
+{
+#if LAB >= 4
+    if (esr_class(tf->esr) == EC_SVC64) {
+        syscall_dispatch(tf);
+        return;
+    }
+    task_fault(tf); // kills the task: a user program's fault is not the kernel's
+#else
+    trap_unexpected(tf, "exception from EL0 (no user tasks before lab 4)");
+#endif
+}
+
+void trap_irq(struct trapframe *tf)
+{
+    irq_dispatch();
+#if LAB >= 4
+    task_after_interrupt(tf); // the timer may have ended the running task's time slice
+#endif
+}
+
+void trap_unexpected(struct trapframe *tf, const char *which)
+{
+    printf("Unexpected exception: %s\n", which);
+    trap_print_fault(tf, "Kernel");
+    backtrace_from(tf->elr, tf->x[29]);
+    halt_after_fault();
+}

@@ -1,0 +1,21 @@
+// console_input.h — characters typed on the serial line, buffered by the UART's receive
+// interrupt until someone reads them (kernel/console_input.c).
+#ifndef KEEL_CONSOLE_INPUT_H
+#define KEEL_CONSOLE_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CONSOLE_INPUT_SIZE 256
+
+// Enables the UART's receive interrupt; from now on input arrives through it.
+void console_input_init(void);
+// From the UART interrupt: stores one received character (dropped, and counted, if full).
+void console_input_push(char c);
+// Waits, asleep, until a character is there, and returns it.
+int console_input_wait(void);
+// Characters received and dropped since boot.
+uint64_t console_input_received(void);
+uint64_t console_input_dropped(void);
+
+#endif
