@@ -44,6 +44,7 @@ KERNEL_BOOT_SRCS :=
 USER_LIB_SRCS :=
 USER_HDRS :=
 USER_PROGS :=
+USER_FILES :=
 LAB_QEMU_OPTS :=
 include $(wordlist 1,$(LAB),$(addsuffix /lab.mk,$(LAB_DIRS)))
 LAB_DIR := $(word $(LAB),$(LAB_DIRS))
@@ -82,12 +83,13 @@ COMMON_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -fno-pie -fno-
                  -fno-asynchronous-unwind-tables \
                  -Og -g -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 KCFLAGS := $(COMMON_CFLAGS) -fno-inline-functions-called-once -DLAB=$(LAB) \
-           -Ikernel/include -Ikernel/lib
+           -Ikernel/include -Ikernel/include/uapi -Ikernel/lib
 # Code that runs before the MMU is on sees all memory as Device memory, where an unaligned
 # access faults (Arm ARM B2.5.2), so it must never be compiled to one.
 KBOOT_CFLAGS := $(KCFLAGS) -mstrict-align -fno-tree-loop-distribute-patterns
-KASFLAGS := -DLAB=$(LAB) -Ikernel/include -Ikernel/lib -g -MMD -MP -D__ASSEMBLY__
-UCFLAGS := $(COMMON_CFLAGS) -DLAB=$(LAB) -Iuser/include
+KASFLAGS := -DLAB=$(LAB) -Ikernel/include -Ikernel/include/uapi -Ikernel/lib -g -MMD -MP -D__ASSEMBLY__
+UCFLAGS := $(COMMON_CFLAGS) -DLAB=$(LAB) -Iuser/include -Ikernel/include/uapi -Ikernel/lib
+UASFLAGS := -DLAB=$(LAB) -g -MMD -MP -D__ASSEMBLY__
 
 B := build/lab$(LAB)
 KERNEL := $(B)/kernel.elf
@@ -95,7 +97,7 @@ KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
 KBOOT_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_BOOT_SRCS)))
 LDSCRIPT := kernel/arch/aarch64/kernel.ld
 # .boot is writable and executable: it runs before there are any permissions at all.
-LDFLAGS := -nostdlib --no-warn-rwx-segments
+LDFLAGS := -nostdlib --no-warn-rwx-segments -z max-page-size=4096
 
 # ---------------------------------------------------------------------------------------------
 # QEMU.  MEM, BOOTARGS and QEMUEXTRA vary the machine:  make lab-2 qemu MEM=512M BOOTARGS="..."
@@ -110,7 +112,7 @@ QEMUOPTS = -M virt -cpu cortex-a72 -m $(MEM) -nographic -nic none \
 .PHONY: build help setup setup-build setup-qemu setup-gdb setup-grade qemu qemu-gdb gdb grade release release-check clean handouts \
         format print-lab-files $(LAB_GOAL)
 
-build: $(KERNEL)
+build: $(KERNEL) $(USER_ELFS)
 
 # Installs missing tools first (tools/setup.sh); order-only, so it never causes a rebuild.
 setup-build setup-qemu setup-gdb setup-grade:
@@ -122,7 +124,7 @@ $(LAB_GOAL): $(if $(filter-out $(LAB_GOAL),$(MAKECMDGOALS)),,build)
 
 # Objects depend on the flags they were compiled with: this file changes when the flags do.
 FLAGS_STAMP := $(B)/flags.stamp
-FLAGS_NOW := $(CC) $(KCFLAGS) | $(KBOOT_CFLAGS) | $(KASFLAGS) | $(UCFLAGS) | $(LDFLAGS)
+FLAGS_NOW := $(CC) $(KCFLAGS) | $(KBOOT_CFLAGS) | $(KASFLAGS) | $(UCFLAGS) | $(UASFLAGS) | $(LDFLAGS)
 ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
 $(shell mkdir -p $(B) && echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 endif
@@ -173,6 +175,51 @@ $(KERNEL): $(B)/kernel-pass1.elf $(B)/ksyms.o
 	$(Q)$(NM) -n $(B)/kernel-pass1.elf > $(B)/pass1.nm
 	$(Q)$(NM) -n $@ | $(PYTHON) tools/mksyms.py --check $(B)/pass1.nm
 	$(Q)$(OBJDUMP) -d -S $@ > $(B)/kernel.asm
+
+# ---------------------------------------------------------------------------------------------
+# User programs (from lab 4).  Each program is one .c file, linked with the user library at
+# 0x40_0000 by user/user.ld; build/labN/user/NAME.elf keeps its symbols (for GDB), and a
+# stripped copy goes into the boot archive, build/labN/initrd.cpio, which the kernel carries
+# (kernel/initrd.S).  USER_FILES are data files, archived under their name without extension.
+ULDSCRIPT := user/user.ld
+UOBJ := $(B)/u
+USER_LIB_OBJS := $(patsubst %,$(UOBJ)/%.o,$(basename $(USER_LIB_SRCS)))
+USER_NAMES := $(notdir $(basename $(USER_PROGS)))
+USER_ELFS := $(addprefix $(B)/user/,$(addsuffix .elf,$(USER_NAMES)))
+USER_STRIPPED := $(addprefix $(B)/archive/,$(USER_NAMES))
+INITRD := $(B)/initrd.cpio
+
+$(UOBJ)/%.o: %.c $(FLAGS_STAMP) | setup-build
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UCFLAGS) -c -o $@ $<
+
+$(UOBJ)/%.o: %.S $(FLAGS_STAMP) | setup-build
+	$(call say,AS,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UASFLAGS) -c -o $@ $<
+
+# One link rule per program: build/labN/user/NAME.elf from its source's object.
+define USER_PROGRAM
+$(B)/user/$(notdir $(basename $(1))).elf: $(UOBJ)/$(basename $(1)).o $(USER_LIB_OBJS) $(ULDSCRIPT)
+	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$$(LD) -nostdlib -z max-page-size=4096 -T $(ULDSCRIPT) -o $$@ $(UOBJ)/$(basename $(1)).o $(USER_LIB_OBJS)
+endef
+$(foreach p,$(USER_PROGS),$(eval $(call USER_PROGRAM,$(p))))
+
+$(B)/archive/%: $(B)/user/%.elf
+	@mkdir -p $(@D)
+	$(Q)$(OBJCOPY) --strip-all $< $@
+
+$(INITRD): $(USER_STRIPPED) $(USER_FILES) tools/mkcpio.py
+	$(call say,CPIO,$@)
+	$(Q)$(PYTHON) tools/mkcpio.py -o $@ $(USER_STRIPPED) \
+	    $(foreach f,$(USER_FILES),$(basename $(notdir $(f)))=$(f))
+
+# The kernel's copy of the archive.
+$(B)/kernel/initrd.o: $(INITRD)
+$(B)/kernel/initrd.o: KASFLAGS += -DKEEL_INITRD='"$(INITRD)"'
 
 -include $(shell find build/lab$(LAB) -name '*.d' 2>/dev/null)
 
@@ -225,7 +272,7 @@ release-check: setup-grade
 # Lists the files each lab owns (used by tools/release.py).
 print-lab-files:
 	@echo "KERNEL $(KERNEL_SRCS) $(KERNEL_BOOT_SRCS) $(KERNEL_HDRS)"
-	@echo "USER $(USER_LIB_SRCS) $(USER_HDRS) $(USER_PROG_SRCS)"
+	@echo "USER $(USER_LIB_SRCS) $(USER_HDRS) $(USER_PROGS) $(USER_FILES)"
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')

@@ -18,12 +18,15 @@ import secrets
 import shlex
 import socket
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import mkcpio  # noqa: E402  (tools/mkcpio.py: the same packer the build uses)
 BUILD = os.path.join(ROOT, "build")
 LOG_DIR = os.path.join(BUILD, "grade", "logs")
 PROMPT = "K> "
@@ -47,6 +50,12 @@ def kernel_path(lab):
 def new_nonce():
     """A fresh 32-bit number for each run: output that depends on it cannot be canned."""
     return secrets.randbelow(2**32 - 1) + 1
+
+
+def parse_size(text):
+    """QEMU's -m syntax: 128M, 1G."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    return int(text[:-1]) * units[text[-1].upper()] if text[-1].upper() in units else int(text)
 
 
 def free_port():
@@ -73,12 +82,25 @@ class Machine:
     # --- starting and stopping ---------------------------------------------------------------
 
     def start(self, bootargs="", mem="128M", extra=(), gdb_port=None, semihosting=True,
-              icount=False, cpu="cortex-a72"):
+              icount=False, cpu="cortex-a72", monitor=True, archive=None):
         """Starts QEMU.  With semihosting (the default), a kernel that halts or panics ends
-        QEMU at once (status 125) instead of sleeping until the test's timeout."""
+        QEMU at once (status 125) instead of sleeping until the test's timeout.  `monitor`
+        asks for the kernel monitor rather than user programs (from lab 4 on, Keel starts
+        init unless told so).  `archive` ({name: bytes}) is packed into an extra boot
+        archive that QEMU's loader puts in the middle of RAM (kernel/archive.c)."""
         args = f"nonce={self.nonce} {bootargs}".strip()
+        if monitor:
+            args = "monitor " + args
         if semihosting:
             args = "semihosting " + args
+        extra = list(extra)
+        if archive is not None:
+            path = self.log_path + ".cpio"
+            with open(path, "wb") as f:
+                f.write(mkcpio.pack(sorted(archive.items())))
+            address = 0x40000000 + parse_size(mem) // 2
+            extra += ["-device", f"loader,file={path},addr=0x{address:x},force-raw=on"]
+            args = f"archive=0x{address:x} " + args
         cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", cpu, "-m", mem,
                "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
                "-no-reboot", "-kernel", kernel_path(self.lab), "-append", args]
@@ -263,10 +285,11 @@ class Booter:
     def finish(self, passed):
         for machine in self.machines:
             machine.stop()
-        if passed:
-            for path in self.log_paths:
-                if os.path.exists(path):
-                    os.remove(path)
+        for path in self.log_paths:
+            if os.path.exists(path + ".cpio"):
+                os.remove(path + ".cpio")
+            if passed and os.path.exists(path):
+                os.remove(path)
 
 
 class Gdb:
@@ -313,8 +336,9 @@ class Elf:
 
     _cache = {}
 
-    def __init__(self, lab):
-        path = kernel_path(lab)
+    def __init__(self, lab=None, path=None):
+        """The kernel of a lab's build, or any ELF file by path (a user program)."""
+        path = path or kernel_path(lab)
         if path not in Elf._cache:
             out = subprocess.run([toolprefix() + "nm", "-n", path], capture_output=True,
                                  text=True, check=True).stdout

@@ -128,14 +128,15 @@ def test_tick_rate_matches_the_configured_rate(keel, hz):
     configured rate within 2%."""
     k = keel.boot(bootargs=f"hz={hz}")
     k.prompt()
-    n = random.randint(hz // 3, hz // 2)
+    # About a second: long enough that one late interrupt (a busy host) is noise.
+    n = random.randint(hz * 4 // 5, hz)
     out = k.command(f"ticks wait {n}", timeout=20,
                     section="handouts/03-exceptions.md, 'Exercise 4: the timer'")
     match = re.search(r"ticks: (\d+) ticks took (\d+) counter cycles at (\d+) Hz", out)
-    assert match and int(match.group(1)) == n, k.explain(
+    assert match and n <= int(match.group(1)) <= n + 2, k.explain(
         f"'ticks: {n} ticks took C counter cycles at F Hz ...'", got=out.strip())
-    cycles, frequency = int(match.group(2)), int(match.group(3))
-    rate = n * frequency / cycles if cycles else 0
+    ticks, cycles, frequency = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    rate = ticks * frequency / cycles if cycles else 0
     assert abs(rate - hz) <= 0.02 * hz, k.explain(
         f"{hz} ticks per second (within 2%)", got=f"{rate:.2f} Hz",
         section="handouts/03-exceptions.md, 'Exercise 4: the timer'")

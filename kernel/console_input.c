@@ -8,6 +8,9 @@
 #include "irq.h"
 #include "sysreg.h"
 #include "uart.h"
+#if LAB >= 4
+#include "task.h"
+#endif
 
 static char buffer[CONSOLE_INPUT_SIZE];
 static volatile uint32_t head; // next to read
@@ -29,6 +32,9 @@ void console_input_push(char c)
     }
     buffer[tail % CONSOLE_INPUT_SIZE] = c;
     tail = tail + 1;
+#if LAB >= 4
+    task_wakeup(&console_input_channel);
+#endif
 }
 
 // Called with IRQs enabled (they are, from kmain on).
@@ -67,3 +73,17 @@ uint64_t console_input_dropped(void)
 {
     return dropped;
 }
+
+#if LAB >= 4
+const char console_input_channel;
+
+size_t console_input_take(char *buf, size_t max)
+{
+    size_t n = 0;
+    while (n < max && head != tail) {
+        buf[n++] = buffer[head % CONSOLE_INPUT_SIZE];
+        head = head + 1;
+    }
+    return n;
+}
+#endif

@@ -130,3 +130,16 @@ bool frame_is_allocated(uint64_t pa)
     int64_t n = frame_number(pa);
     return n >= 0 && !bit_is_set((uint64_t)n);
 }
+
+#if LAB >= 4
+void frame_reserve(uint64_t pa, uint64_t size)
+{
+    for (uint64_t a = page_round_down(pa); a < pa + size; a += PAGE_SIZE) {
+        int64_t n = frame_number(a);
+        if (n < 0 || !bit_is_set((uint64_t)n))
+            panic("frame_reserve: 0x%lx is not a free frame", a);
+        free_map[n / BITS_PER_WORD] &= ~(1UL << (n % BITS_PER_WORD));
+        nfree--;
+    }
+}
+#endif

@@ -20,6 +20,7 @@
 #include "trap.h"
 #endif
 #if LAB >= 4
+#include "archive.h"
 #include "task.h"
 #endif
 
@@ -39,6 +40,9 @@ void kmain(void)
            boot_info.ram_base, boot_info.bootargs);
 #if LAB >= 2
     frame_init();
+#if LAB >= 4
+    archive_init(); // before anything allocates: an extra archive's frames must stay free
+#endif
     kvm_init();
 #endif
 #if LAB >= 3
@@ -47,6 +51,9 @@ void kmain(void)
     timer_init();
     console_input_init();
     irq_enable();
+#endif
+#if LAB >= 4
+    task_init();
 #endif
     selftest_run_requested();
 #if LAB >= 4

@@ -4,6 +4,7 @@
 #define KEEL_CONSOLE_INPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define CONSOLE_INPUT_SIZE 256
@@ -17,5 +18,12 @@ int console_input_wait(void);
 // Characters received and dropped since boot.
 uint64_t console_input_received(void);
 uint64_t console_input_dropped(void);
+
+#if LAB >= 4
+// Takes up to `max` buffered characters without waiting; returns how many.
+size_t console_input_take(char *buf, size_t max);
+// Tasks waiting for input sleep on this channel; the receive interrupt wakes them.
+extern const char console_input_channel;
+#endif
 
 #endif

@@ -30,4 +30,10 @@ uint64_t frame_count_free(void);
 // Whether `pa` is a frame the allocator manages and has handed out.
 bool frame_is_allocated(uint64_t pa);
 
+#if LAB >= 4
+// Takes the free frames of [pa, pa + size) out of circulation for good (an archive loaded
+// by QEMU lives there).  Panics if one of them is not free.
+void frame_reserve(uint64_t pa, uint64_t size);
+#endif
+
 #endif

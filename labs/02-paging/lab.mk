@@ -10,7 +10,7 @@ KERNEL_SRCS += \
 	kernel/mem_selftest.c
 
 KERNEL_HDRS += \
-	kernel/include/errno.h \
+	kernel/include/uapi/errno.h \
 	kernel/include/fault_status.h \
 	kernel/include/frame.h \
 	kernel/include/kmalloc.h \

@@ -1,0 +1,68 @@
+// syscalls.h — Keel's system call interface, shared by the kernel and user programs.
+//
+// docs/syscalls.md is the reference: each call's registers, results and errors.  In short:
+// `svc #0` with the number in x8 and arguments in x0-x5; the result comes back in x0, a
+// negative errno (errno.h) on failure.  Numbers are Linux's AArch64 ones where Linux has a
+// call of the same meaning (include/uapi/asm-generic/unistd.h); Keel's own start at 500.
+#ifndef KEEL_SYSCALLS_H
+#define KEEL_SYSCALLS_H
+
+#define SYS_read 63
+#define SYS_write 64
+#define SYS_exit 93
+#define SYS_exit_group 94
+#define SYS_nanosleep 101
+#define SYS_sched_yield 124
+#define SYS_getpid 172
+#define SYS_getppid 173
+#define SYS_sysinfo 179
+#define SYS_wait4 260
+#define SYS_spawn 500 // Keel: start a program from the boot archive
+
+#define SYSCALL_TABLE_SIZE 512
+
+// Limits of spawn's arguments.
+#define SPAWN_MAX_ARGS 32
+#define SPAWN_MAX_ARG_BYTES 4096
+#define PROGRAM_NAME_MAX 64
+
+// wait4's options and status words, as Linux encodes them: an exit code in bits 15..8, or
+// the number of the signal that killed the task in bits 6..0.
+#define WNOHANG 1
+#define WIFEXITED(status) (((status) & 0x7f) == 0)
+#define WEXITSTATUS(status) (((status) >> 8) & 0xff)
+#define WIFSIGNALED(status) (((status) & 0x7f) != 0)
+#define WTERMSIG(status) ((status) & 0x7f)
+
+// The signals a fault kills a task with (Linux's numbers).
+#define SIGILL 4 // undefined instruction
+#define SIGTRAP 5 // breakpoint
+#define SIGBUS 7 // alignment fault
+#define SIGFPE 8 // floating point
+#define SIGSEGV 11 // translation or permission fault
+
+struct timespec {
+    long tv_sec;
+    long tv_nsec;
+};
+
+// Linux's struct sysinfo (AArch64 layout); Keel fills uptime, totalram, freeram (in frames
+// of mem_unit = 4096 bytes) and procs.
+struct sysinfo {
+    long uptime;
+    unsigned long loads[3];
+    unsigned long totalram;
+    unsigned long freeram;
+    unsigned long sharedram;
+    unsigned long bufferram;
+    unsigned long totalswap;
+    unsigned long freeswap;
+    unsigned short procs;
+    unsigned short pad;
+    unsigned long totalhigh;
+    unsigned long freehigh;
+    unsigned int mem_unit;
+    char reserved[20 - 2 * sizeof(long) - sizeof(int)];
+};
+
+#endif

@@ -1,0 +1,59 @@
+# Lab 4 — scheduler and user space: ELF tasks at EL0, system calls, preemptive round-robin.
+
+KERNEL_SRCS += \
+	kernel/arch/aarch64/switch.S \
+	kernel/initrd.S \
+	kernel/cpio.c \
+	kernel/archive.c \
+	kernel/uvm.c \
+	kernel/uaccess.c \
+	kernel/elf.c \
+	kernel/task.c \
+	kernel/sched.c \
+	kernel/syscall.c \
+	kernel/sys_task.c \
+	kernel/sys_io.c
+
+KERNEL_HDRS += \
+	kernel/include/archive.h \
+	kernel/include/context.h \
+	kernel/include/cpio.h \
+	kernel/include/elf.h \
+	kernel/include/syscall.h \
+	kernel/include/task.h \
+	kernel/include/uaccess.h \
+	kernel/include/uvm.h \
+	kernel/include/uapi/syscalls.h
+
+# The user library: crt0, the system call stub and wrappers, printf (the kernel's engine).
+USER_LIB_SRCS += \
+	user/lib/crt0.S \
+	user/lib/syscall.S \
+	user/lib/ulib.c \
+	user/lib/uprintf.c \
+	kernel/lib/printfmt.c \
+	kernel/lib/string.c
+
+USER_HDRS += \
+	user/user.ld \
+	user/include/ulib.h
+
+# Programs for the boot archive: the system's own, then this lab's test programs.
+USER_PROGS += \
+	user/init.c \
+	user/sh.c \
+	labs/04-scheduler/hello.c \
+	labs/04-scheduler/true.c \
+	labs/04-scheduler/args.c \
+	labs/04-scheduler/exitcode.c \
+	labs/04-scheduler/yielder.c \
+	labs/04-scheduler/interleave.c \
+	labs/04-scheduler/spin.c \
+	labs/04-scheduler/starve.c \
+	labs/04-scheduler/fault.c \
+	labs/04-scheduler/badcall.c \
+	labs/04-scheduler/spawnloop.c \
+	labs/04-scheduler/execbad.c \
+	labs/04-scheduler/bench.c
+
+USER_FILES += labs/04-scheduler/motd.txt

@@ -1,0 +1,5 @@
+// true.c — does nothing, successfully (for spawn/exit loops).
+int main(void)
+{
+    return 0;
+}
