@@ -45,6 +45,7 @@ USER_LIB_SRCS :=
 USER_HDRS :=
 USER_PROGS :=
 USER_FILES :=
+LAB_DOCS :=
 LAB_QEMU_OPTS :=
 include $(wordlist 1,$(LAB),$(addsuffix /lab.mk,$(LAB_DIRS)))
 LAB_DIR := $(word $(LAB),$(LAB_DIRS))
@@ -273,6 +274,7 @@ release-check: setup-grade
 print-lab-files:
 	@echo "KERNEL $(KERNEL_SRCS) $(KERNEL_BOOT_SRCS) $(KERNEL_HDRS)"
 	@echo "USER $(USER_LIB_SRCS) $(USER_HDRS) $(USER_PROGS) $(USER_FILES)"
+	@echo "DOCS $(LAB_DOCS)"
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')

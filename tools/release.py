@@ -214,7 +214,7 @@ def lab_numbers():
 
 
 def make_lab_files(lab):
-    """Every kernel/ and user/ file that labs 1..lab declare (via make print-lab-files)."""
+    """Every file that labs 1..lab declare (kernel/, user/, docs/; make print-lab-files)."""
     out = subprocess.run(["make", "-s", "--no-print-directory", "print-lab-files", f"LAB={lab}"],
                          cwd=ROOT, capture_output=True, text=True, env=clean_environment())
     if out.returncode != 0:
@@ -246,6 +246,8 @@ def file_lab(path, owner, labs):
     """The lab a file belongs to; 0 for files every lab has; None for files no release has."""
     parts = path.split("/")
     by_dir = {name: number for number, name in labs}
+    if path in owner:
+        return owner[path]
     if parts[0] in ("kernel", "user"):
         return owner.get(path, -1)
     if parts[0] == "labs" and len(parts) > 1:

@@ -57,3 +57,6 @@ USER_PROGS += \
 	labs/04-scheduler/bench.c
 
 USER_FILES += labs/04-scheduler/motd.txt
+
+# The system call reference this lab starts (later labs add their calls to it).
+LAB_DOCS += docs/syscalls.md
