@@ -5,8 +5,11 @@
     keel-el         the current exception level and what the PSTATE bits say
     keel-sym ADDR   the kernel function that contains ADDR, as the kernel's backtrace
                     would print it
-
-Later labs add commands here (page tables, trap frames, tasks).
+    keel-pt ADDR    walk the live page table for ADDR (TTBR1 for kernel addresses, TTBR0
+                    for user ones) and show each level's descriptor and the permissions
+                    (lab 2 on)
+    keel-tf [ADDR]  a trap frame (default: the one the current exception saved; lab 3 on)
+    keel-tasks      the task table: pid, state, name, kernel stack (lab 4 on)
 """
 import os
 
@@ -63,7 +66,7 @@ class KeelSym(gdb.Command):
         super().__init__("keel-sym", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
-        address = int(gdb.parse_and_eval(arg or "$pc")) & (2**64 - 1)
+        address = address_of(arg or "$pc")
         block = gdb.block_for_pc(address)
         while block is not None and block.function is None:
             block = block.superblock
@@ -73,7 +76,106 @@ class KeelSym(gdb.Command):
             print(f"0x{address:016x}  {block.function.name}+0x{address - block.start:x}")
 
 
+KERNBASE = 0xFFFFFF8000000000
+ADDR_MASK = 0x0000FFFFFFFFF000
+
+
+def address_of(expression):
+    """The value of a GDB expression as an address: numbers, pointers, functions and arrays
+    alike (kmain, boot_stack_guard, $sp, 0x400000)."""
+    return int(gdb.parse_and_eval(f"(unsigned long)({expression})")) & (2**64 - 1)
+
+
+def read_u64(address):
+    memory = gdb.selected_inferior().read_memory(address, 8)
+    return int.from_bytes(bytes(memory), "little")
+
+
+def describe_descriptor(desc):
+    """Permissions and memory type of a page/block descriptor, as the kernel's `pt` shows."""
+    ap = (desc >> 6) & 3
+    el1 = "R" + ("W" if ap in (0, 1) else "-") + ("-" if desc >> 53 & 1 else "X")
+    el0 = ("r" if ap in (1, 3) else "-") + ("w" if ap == 1 else "-") + \
+          ("-" if desc >> 54 & 1 else "x")
+    kind = {0: "device", 1: "normal", 2: "normal-nc"}.get((desc >> 2) & 7, "?")
+    return f"{el1} {el0}  {kind}{'  nG' if desc >> 11 & 1 else ''}"
+
+
+class KeelPt(gdb.Command):
+    """keel-pt ADDR: walk the page table the MMU uses now for ADDR, level by level."""
+
+    def __init__(self):
+        super().__init__("keel-pt", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        va = address_of(arg)
+        upper = va >= KERNBASE
+        ttbr = int(gdb.parse_and_eval("$TTBR1_EL1" if upper else "$TTBR0_EL1")) & (2**64 - 1)
+        table = ttbr & ADDR_MASK
+        print(f"{'TTBR1' if upper else 'TTBR0'}_EL1 = 0x{ttbr:x}"
+              + (f" (ASID {ttbr >> 48})" if not upper else ""))
+        for level in (1, 2, 3):
+            shift = 12 + 9 * (3 - level)
+            index = (va >> shift) & 511
+            desc = read_u64(KERNBASE + table + 8 * index)
+            print(f"  L{level}[{index:3}] @ 0x{table + 8 * index:x}: 0x{desc:016x}", end="")
+            if not desc & 1:
+                print("  invalid: not mapped")
+                return
+            if level < 3 and desc & 2:
+                table = desc & ADDR_MASK
+                print(f"  table -> 0x{table:x}")
+                continue
+            span = 1 << shift
+            pa = (desc & ADDR_MASK & ~(span - 1)) | (va & (span - 1))
+            what = "page" if level == 3 else f"{span >> 20} MiB block"
+            print(f"  {what}: 0x{va:x} -> 0x{pa:x}  {describe_descriptor(desc)}")
+            return
+
+
+class KeelTf(gdb.Command):
+    """keel-tf [ADDR]: print a struct trapframe (default: at $sp in an exception stub)."""
+
+    def __init__(self):
+        super().__init__("keel-tf", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        address = address_of(arg or "$sp")
+        tf = gdb.parse_and_eval(f"*(struct trapframe *){address}")
+        for i in range(0, 31, 4):
+            print("  " + "  ".join(f"x{j:<2} 0x{int(tf['x'][j]) & (2**64 - 1):016x}"
+                                   for j in range(i, min(i + 4, 31))))
+        for name in ("sp_el0", "elr", "spsr", "esr", "far"):
+            print(f"  {name:6} 0x{int(tf[name]) & (2**64 - 1):016x}")
+        elr = int(tf["elr"]) & (2**64 - 1)
+        gdb.execute(f"keel-sym 0x{elr:x}")
+
+
+class KeelTasks(gdb.Command):
+    """keel-tasks: the task table (kernel/task.c)."""
+
+    def __init__(self):
+        super().__init__("keel-tasks", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        tasks = gdb.parse_and_eval("tasks")
+        current = int(gdb.parse_and_eval("current"))
+        count = tasks.type.range()[1] + 1
+        print("slot  pid  state           name              kstack top          asid")
+        for i in range(count):
+            t = tasks[i]
+            state = str(t["state"])
+            if state == "TASK_UNUSED":
+                continue
+            mark = "*" if int(t.address) == current else " "
+            print(f"{mark}{i:3}  {int(t['pid']):4}  {state:14}  {t['name'].string():16}  "
+                  f"0x{int(t['kstack_top']) & (2**64 - 1):016x}  {int(t['asid'])}")
+
+
 KeelPrefix()
 KeelAttach()
 KeelEl()
 KeelSym()
+KeelPt()
+KeelTf()
+KeelTasks()
