@@ -12,6 +12,7 @@ Every wait has a timeout; when it runs out, or QEMU exits, the test fails with w
 expected, the tail of the serial log and the handout section that helps.  The full serial log
 of a failed test is kept in build/grade/logs/.
 """
+import glob
 import os
 import re
 import secrets
@@ -286,10 +287,10 @@ class Booter:
         for machine in self.machines:
             machine.stop()
         for path in self.log_paths:
-            if os.path.exists(path + ".cpio"):
-                os.remove(path + ".cpio")
-            if passed and os.path.exists(path):
-                os.remove(path)
+            # The serial log and its companions (path.gdb.log, path.cpio): kept for failures.
+            for companion in glob.glob(glob.escape(path) + "*"):
+                if passed or companion.endswith(".cpio"):
+                    os.remove(companion)
 
 
 class Gdb:

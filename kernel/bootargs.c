@@ -14,18 +14,7 @@ void bootargs_init(const char *cmdline)
 {
     if (strlcpy(line, cmdline, sizeof(line)) >= sizeof(line))
         printf("bootargs: command line longer than %d bytes, cut short\n", BOOTARGS_MAX - 1);
-    int n = 0;
-    char *p = line;
-    while (*p != '\0' && n < BOOTARGS_MAX_WORDS) {
-        while (*p == ' ')
-            *p++ = '\0';
-        if (*p == '\0')
-            break;
-        words[n++] = p;
-        while (*p != '\0' && *p != ' ')
-            p++;
-    }
-    words[n] = NULL;
+    int n = split_words(line, words, BOOTARGS_MAX_WORDS);
     nwords = n;
     for (int i = 0; i < n; i++) {
         if (strcmp(words[i], "--") == 0) {

@@ -2,7 +2,8 @@
 // the console (given code).
 //
 // The interrupt handler only appends; readers only remove; each index is written by one
-// side only.  A reader sleeps in wfi while the buffer is empty: the CPU does nothing until
+// side only.  When the buffer is full, the UART driver stops taking characters from its
+// FIFO (flow control, pl011.c) until a reader makes room: input is delayed, never lost.  A reader sleeps in wfi while the buffer is empty: the CPU does nothing until
 // an interrupt (a keystroke, a timer tick) arrives, so an idle Keel costs the host nothing.
 #include "console_input.h"
 #include "irq.h"
@@ -15,7 +16,8 @@
 static char buffer[CONSOLE_INPUT_SIZE];
 static volatile uint32_t head; // next to read
 static volatile uint32_t tail; // next to write
-static uint64_t received, dropped;
+static volatile uint64_t received, dropped; // written by the interrupt handler
+static volatile char last_received;
 static bool interrupts_on;
 
 void console_input_init(void)
@@ -23,11 +25,17 @@ void console_input_init(void)
     interrupts_on = uart_enable_rx_interrupt();
 }
 
+bool console_input_has_room(void)
+{
+    return tail - head < CONSOLE_INPUT_SIZE;
+}
+
 void console_input_push(char c)
 {
-    received++;
-    if (tail - head == CONSOLE_INPUT_SIZE) {
-        dropped++;
+    received = received + 1;
+    last_received = c;
+    if (!console_input_has_room()) {
+        dropped = dropped + 1;
         return;
     }
     buffer[tail % CONSOLE_INPUT_SIZE] = c;
@@ -56,6 +64,7 @@ int console_input_wait(void)
         if (head != tail) {
             char c = buffer[head % CONSOLE_INPUT_SIZE];
             head = head + 1;
+            uart_rx_unthrottle();
             irq_restore(flags);
             return (unsigned char)c;
         }
@@ -74,6 +83,11 @@ uint64_t console_input_dropped(void)
     return dropped;
 }
 
+char console_input_last(void)
+{
+    return last_received;
+}
+
 #if LAB >= 4
 const char console_input_channel;
 
@@ -84,6 +98,8 @@ size_t console_input_take(char *buf, size_t max)
         buf[n++] = buffer[head % CONSOLE_INPUT_SIZE];
         head = head + 1;
     }
+    if (n > 0)
+        uart_rx_unthrottle();
     return n;
 }
 #endif

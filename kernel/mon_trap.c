@@ -112,9 +112,10 @@ void mon_fault(int argc, char **argv)
 
 // --- busy --------------------------------------------------------------------------------
 
-// `busy MS`: keep the CPU busy for MS milliseconds with interrupts on, then say how many
-// characters the UART interrupt stored meanwhile.  They stay in the buffer for the monitor
-// to read next: type a command while Keel is busy and it runs afterwards.
+// `busy MS`: keep the CPU busy, with interrupts on but never reading the UART, until a
+// whole line has been typed (or MS milliseconds have passed); then say how many characters
+// the UART interrupt stored meanwhile.  They stay in the buffer for the monitor to read
+// next: type a command while Keel is busy and it runs afterwards.
 void mon_busy(int argc, char **argv)
 {
     unsigned long ms;
@@ -122,12 +123,18 @@ void mon_busy(int argc, char **argv)
         printf("usage: busy MS, MS up to 10000\n");
         return;
     }
-    printf("busy: spinning for %lu ms\n", ms);
+    printf("busy: spinning for up to %lu ms, or until a line is typed\n", ms);
     uint64_t before = console_input_received();
-    uint64_t end = timer_counter() + ms * timer_frequency() / 1000;
-    while (timer_counter() < end)
-        ;
-    printf("busy: done; %lu characters arrived meanwhile\n", console_input_received() - before);
+    uint64_t start = timer_counter();
+    uint64_t end = start + ms * timer_frequency() / 1000;
+    while (timer_counter() < end) {
+        char last = console_input_last();
+        if (console_input_received() != before && (last == '\r' || last == '\n'))
+            break;
+    }
+    printf("busy: done after %lu ms; %lu characters arrived meanwhile\n",
+           (timer_counter() - start) * 1000 / timer_frequency(),
+           console_input_received() - before);
 }
 
 // --- bench -------------------------------------------------------------------------------

@@ -134,24 +134,6 @@ void mon_poweroff(int argc, char **argv)
     power_off();
 }
 
-// Splits `line` in place into words separated by spaces.  Returns how many (at most max).
-static int split_words(char *line, char **argv, int max)
-{
-    int argc = 0;
-    char *p = line;
-    for (;;) {
-        while (*p == ' ' || *p == '\t')
-            *p++ = '\0';
-        if (*p == '\0' || argc == max)
-            break;
-        argv[argc++] = p;
-        while (*p != '\0' && *p != ' ' && *p != '\t')
-            p++;
-    }
-    argv[argc] = NULL;
-    return argc;
-}
-
 static void monitor_runcmd(char *line)
 {
     char *argv[MAX_ARGS + 1];

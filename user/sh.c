@@ -35,23 +35,6 @@ static int read_line(char *line, int size)
     }
 }
 
-static int split(char *line, char **words)
-{
-    int n = 0;
-    char *p = line;
-    while (n < MAX_WORDS) {
-        while (*p == ' ')
-            *p++ = '\0';
-        if (*p == '\0')
-            break;
-        words[n++] = p;
-        while (*p != '\0' && *p != ' ')
-            p++;
-    }
-    words[n] = NULL;
-    return n;
-}
-
 // Says how a finished child ended, unless it simply succeeded.
 static void report(const char *name, int pid, int status)
 {
@@ -102,7 +85,7 @@ int main(int argc, char **argv)
         write(1, "$ ", 2);
         if (read_line(line, sizeof(line)) < 0)
             return 0;
-        int n = split(line, words);
+        int n = split_words(line, words, MAX_WORDS);
         if (n == 0)
             continue;
         if (strcmp(words[0], "exit") == 0)

@@ -14,8 +14,11 @@ int uart_getc(void);
 // Turns on the receive interrupts and registers uart_rx_interrupt for them.  Returns true
 // if received characters now arrive through console_input_push().
 bool uart_enable_rx_interrupt(void);
-// The interrupt handler: moves every received character to console_input_push().
+// The interrupt handler: moves received characters to console_input_push() while the input
+// buffer has room.
 void uart_rx_interrupt(unsigned intid);
+// Called when the input buffer has room again after the handler stopped for lack of it.
+void uart_rx_unthrottle(void);
 #endif
 
 #endif

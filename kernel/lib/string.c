@@ -154,3 +154,25 @@ int parse_u64(const char *s, unsigned long *value)
     *value = v;
     return 0;
 }
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int split_words(char *line, char **words, int max)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        while (is_blank(*p))
+            *p++ = '\0';
+        if (*p == '\0' || n == max)
+            break;
+        words[n++] = p;
+        while (*p != '\0' && !is_blank(*p))
+            p++;
+    }
+    words[n] = NULL;
+    return n;
+}

@@ -18,6 +18,11 @@ char *strchr(const char *s, int c);
 char *strncpy(char *dst, const char *src, size_t n);
 size_t strlcpy(char *dst, const char *src, size_t size);
 
+// Splits `line` in place into words separated by spaces or tabs (it writes NULs into it):
+// words[0..n-1] point at them and words[n] is NULL.  Returns n, at most `max`; the rest of
+// a longer line is ignored.
+int split_words(char *line, char **words, int max);
+
 // Parses an unsigned number: decimal, or hex after "0x".  Returns 0 and sets *value on
 // success, -1 if `s` is empty or holds anything else.
 int parse_u64(const char *s, unsigned long *value);

@@ -96,6 +96,8 @@ int uart_getc(void)
 #define INT_RX (1u << 4)
 #define INT_RT (1u << 6)
 
+static bool rx_throttled; // receive interrupts masked because the input buffer is full
+
 bool uart_enable_rx_interrupt(void)
 {
     // LAB 3: Your code here.
@@ -112,15 +114,44 @@ bool uart_enable_rx_interrupt(void)
     // END SOLUTION
 }
 
+// Flow control: with the input buffer full, leave characters in the UART's FIFO and mask
+// its receive interrupts; once the FIFO is full too, the sender has to wait (QEMU holds
+// them).  console_input calls uart_rx_unthrottle() when the buffer has room again.
+static void uart_rx_throttle(void)
+{
+    rx_throttled = true;
+    mmio_write32(uart_reg(UART_IMSC), 0);
+}
+
+void uart_rx_unthrottle(void)
+{
+    if (!rx_throttled)
+        return;
+    rx_throttled = false;
+    mmio_write32(uart_reg(UART_IMSC), INT_RX | INT_RT);
+    uart_rx_interrupt(IRQ_UART0); // what waited in the FIFO raised no interrupt we will see
+}
+
 void uart_rx_interrupt(unsigned intid)
 {
     // LAB 3: Your code here.
-    // Move characters to console_input_push() until the receive FIFO is empty (reading DR
-    // also clears the receive interrupts), then clear them in ICR for good measure.
+    // Clear the receive interrupts (ICR), then, while the receive FIFO is not empty, move
+    // characters from DR to console_input_push().  If the input buffer is full
+    // (console_input_has_room() is false), call uart_rx_throttle() and stop: the rest stays
+    // in the FIFO.  Clear before draining, not after: a character that arrives after the
+    // loop's last look at the FIFO must raise the interrupt again; cleared afterwards, its
+    // interrupt would be lost and it (and everything typed after it) would wait forever.
     // BEGIN SOLUTION LAB 3
-    while (!(mmio_read32(uart_reg(UART_FR)) & FR_RXFE))
-        console_input_push((char)(mmio_read32(uart_reg(UART_DR)) & 0xff));
     mmio_write32(uart_reg(UART_ICR), INT_RX | INT_RT);
+    while (!(mmio_read32(uart_reg(UART_FR)) & FR_RXFE)) {
+        if (!console_input_has_room()) {
+            uart_rx_throttle();
+            return;
+        }
+        console_input_push((char)(mmio_read32(uart_reg(UART_DR)) & 0xff));
+    }
+    // STUB
+    //| (void)uart_rx_throttle;
     // END SOLUTION
 }
 #endif
