@@ -86,11 +86,16 @@ if command -v apt-get >/dev/null 2>&1; then
     fi
     echo "Installing with apt-get:$missing_pkgs" >&2
     export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq >&2 &&
-        $sudo apt-get install -y -qq --no-install-recommends $missing_pkgs >&2 || {
-        echo "setup.sh: apt-get failed; install these packages and try again:$missing_pkgs" >&2
+    log=$(mktemp /tmp/keel-setup.XXXXXX)
+    if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends \
+            -o Dpkg::Use-Pty=0 $missing_pkgs; } >"$log" 2>&1; then
+        tail -n 20 "$log" >&2
+        echo "setup.sh: apt-get failed (whole log: $log); install these and try again:" >&2
+        echo "   $missing_pkgs" >&2
         exit 1
-    }
+    fi
+    rm -f "$log"
+    echo "Installed." >&2
     collect
     if [ -n "$missing_pkgs" ]; then
         echo "setup.sh: still missing after the install:$missing_what" >&2
