@@ -199,11 +199,18 @@ def test_a_burst_of_typed_lines_all_arrive(keel):
     count = 25
     words = [f"w{random.randint(0, 10**6)}" for _ in range(count)]
     # Unknown commands echo their own name: each line's answer tells it arrived whole.
-    k.write("".join(f"{w}{' ' * random.randint(10, 60)}\r" for w in words))
+    burst = "".join(f"{w}{' ' * random.randint(10, 60)}\r" for w in words)
+    k.write(burst)
     section = "handouts/03-exceptions.md, 'Exercise 5: input by interrupt'"
     for w in words:
         k.expect(r"^unknown command '%s'; 'help' lists the commands$" % w, timeout=10,
                  what=f"the line '{w}' to arrive whole", section=section)
+    # ... and it came through the receive interrupt, not by polling the UART.
+    out = k.command("irqs")
+    received = re.search(r"console input: (\d+) characters received, (\d+) dropped", out)
+    assert received and int(received.group(1)) >= len(burst) and received.group(2) == "0", \
+        k.explain(f"at least {len(burst)} characters received by the UART interrupt, none "
+                  "dropped", got=out.strip(), section=section)
 
 
 @pytest.mark.points(6)
