@@ -110,7 +110,7 @@ QEMUOPTS = -M virt -cpu cortex-a72 -m $(MEM) -nographic -nic none \
            -kernel $(KERNEL) -append "$(BOOTARGS)" $(LAB_QEMU_OPTS) $(QEMUEXTRA)
 
 # ---------------------------------------------------------------------------------------------
-.PHONY: build help setup setup-build setup-qemu setup-gdb setup-grade qemu qemu-gdb gdb grade release release-check clean handouts \
+.PHONY: build help setup setup-build setup-qemu setup-gdb setup-grade qemu qemu-gdb gdb grade release release-check clean \
         format print-lab-files $(LAB_GOAL)
 
 build: $(KERNEL) $(USER_ELFS)

@@ -27,8 +27,8 @@ static size_t add_archive(const char *what, const uint8_t *data, size_t max)
     size_t offset = 0;
     long length = cpio_walk(data, max, NULL, NULL, &error, &offset);
     if (length <= 0) {
-        printf("archive: %s is not a valid cpio archive: %s (at offset %lu); ignoring it\n",
-               what, error, (unsigned long)offset);
+        printf("archive: %s is not a valid cpio archive: %s (at offset %lu); ignoring it\n", what,
+               error, (unsigned long)offset);
         return 0;
     }
     archives[narchives++] = (struct archive){data, (size_t)length};

@@ -6,7 +6,7 @@
 
 static char line[BOOTARGS_MAX];
 static char *words[BOOTARGS_MAX_WORDS + 1];
-static int nwords; // words before "--"
+static int nwords;     // words before "--"
 static char **command; // words after "--", NULL-terminated
 static int command_words;
 

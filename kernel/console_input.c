@@ -14,8 +14,8 @@
 #endif
 
 static char buffer[CONSOLE_INPUT_SIZE];
-static volatile uint32_t head; // next to read
-static volatile uint32_t tail; // next to write
+static volatile uint32_t head;              // next to read
+static volatile uint32_t tail;              // next to write
 static volatile uint64_t received, dropped; // written by the interrupt handler
 static volatile char last_received;
 static bool interrupts_on;

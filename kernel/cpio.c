@@ -22,10 +22,10 @@ static long header_field(const uint8_t *h, int index)
     long value = 0;
     for (int i = 0; i < 8; i++) {
         char c = (char)h[6 + 8 * index + i];
-        int digit = c >= '0' && c <= '9' ? c - '0'
+        int digit = c >= '0' && c <= '9'   ? c - '0'
                     : c >= 'a' && c <= 'f' ? c - 'a' + 10
                     : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                    : -1;
+                                           : -1;
         if (digit < 0)
             return -1;
         value = value * 16 + digit;
@@ -33,9 +33,8 @@ static long header_field(const uint8_t *h, int index)
     return value;
 }
 
-long cpio_walk(const uint8_t *archive, size_t size,
-               int (*visit)(const struct cpio_file *, void *), void *arg, const char **error,
-               size_t *error_offset)
+long cpio_walk(const uint8_t *archive, size_t size, int (*visit)(const struct cpio_file *, void *),
+               void *arg, const char **error, size_t *error_offset)
 {
     const char *problem = NULL;
     size_t pos = 0;
@@ -83,4 +82,3 @@ long cpio_walk(const uint8_t *archive, size_t size,
         *error_offset = pos;
     return -1;
 }
-

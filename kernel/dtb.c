@@ -40,9 +40,9 @@ struct fdt_walk {
     uint32_t pos, struct_end;
     uint32_t strings, strings_size;
     int depth;
-    const char *node_at_depth_2; // e.g. "memory@40000000" or "chosen"
+    const char *node_at_depth_2;        // e.g. "memory@40000000" or "chosen"
     uint32_t address_cells, size_cells; // of the root node, for /memory/reg
-    struct boot_info *info; // what we found
+    struct boot_info *info;             // what we found
 };
 
 static uint32_t be32(const uint8_t *p)
@@ -141,7 +141,8 @@ void dtb_parse(uint64_t pa, struct boot_info *info)
     const struct fdt_header *h = (const struct fdt_header *)blob;
     if (be32((const uint8_t *)&h->magic) != FDT_MAGIC)
         panic("dtb_parse: no device tree at %p (magic 0x%x, expected 0x%x); was the kernel "
-              "loaded over it?", (void *)pa, be32((const uint8_t *)&h->magic), FDT_MAGIC);
+              "loaded over it?",
+              (void *)pa, be32((const uint8_t *)&h->magic), FDT_MAGIC);
     uint32_t size = be32((const uint8_t *)&h->totalsize);
     uint32_t off_struct = be32((const uint8_t *)&h->off_dt_struct);
     uint32_t size_struct = be32((const uint8_t *)&h->size_dt_struct);

@@ -16,8 +16,8 @@
 
 static uint64_t free_map[MAX_FRAMES / BITS_PER_WORD];
 static uint64_t first_frame; // physical address of frame 0
-static uint64_t nframes; // frames managed
-static uint64_t nfree; // frames free now
+static uint64_t nframes;     // frames managed
+static uint64_t nfree;       // frames free now
 static uint64_t search_from; // word where the last allocation found a free frame
 
 // The frame number of `pa`, or -1 if pa is not the start of a managed frame.

@@ -29,7 +29,7 @@ const struct kvm_device kvm_devices[] = {
     {"GIC distributor", GICD_PA, 0x10000},
     {"GIC CPU interface", GICC_PA, 0x10000},
     {"UART (PL011)", UART0_PA, PAGE_SIZE},
-    {"virtio-mmio", VIRTIO_MMIO_PA, VIRTIO_MMIO_SLOTS * VIRTIO_MMIO_STRIDE},
+    {"virtio-mmio", VIRTIO_MMIO_PA, VIRTIO_MMIO_SLOTS *VIRTIO_MMIO_STRIDE},
 };
 const int kvm_ndevices = sizeof(kvm_devices) / sizeof(kvm_devices[0]);
 

@@ -25,15 +25,14 @@
 #endif
 
 static const char *const lab_titles[] = {
-    "", "boot & UART", "paging", "exceptions", "scheduler & user space", "IPC",
-    "shared memory", "VFS", "FAT32", "VirtIO", "fork/exec",
+    "",    "boot & UART", "paging", "exceptions", "scheduler & user space", "IPC", "shared memory",
+    "VFS", "FAT32",       "VirtIO", "fork/exec",
 };
 
 void kmain(void)
 {
     uart_init();
-    printf("Keel lab %d (%s) on QEMU virt, running at EL%u\n", LAB, lab_titles[LAB],
-           current_el());
+    printf("Keel lab %d (%s) on QEMU virt, running at EL%u\n", LAB, lab_titles[LAB], current_el());
     dtb_parse(DTB_PA, &boot_info);
     bootargs_init(boot_info.bootargs);
     printf("RAM: %lu MiB at 0x%lx; boot arguments: \"%s\"\n", boot_info.ram_size >> 20,

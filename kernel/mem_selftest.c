@@ -44,8 +44,8 @@ void selftest_frames(uint32_t nonce)
     }
     printf("frames-selftest %u: free %lu, allocated %lu, repeats %lu, free when empty %lu, "
            "then refused %s, freed %lu, junk-filled %lu, free after %lu\n",
-           nonce, free_before, allocated, repeats, free_when_empty, refused ? "yes" : "no",
-           freed, junk_ok, frame_count_free());
+           nonce, free_before, allocated, repeats, free_when_empty, refused ? "yes" : "no", freed,
+           junk_ok, frame_count_free());
 }
 
 void selftest_frames_double_free(uint32_t nonce)
@@ -96,7 +96,7 @@ void selftest_kmalloc(uint32_t nonce)
     for (int i = 1; i < COUNT; i += 2)
         kfree(objects[i]);
     printf("kmalloc-selftest %u: %d of %d objects allocated in %lu frames, overlaps %lu, "
-           "live after %lu, frames back %s\n", nonce, allocated, COUNT, free_before - free_full,
-           overlaps,
-           kmalloc_live_objects(), frame_count_free() == free_before ? "yes" : "no");
+           "live after %lu, frames back %s\n",
+           nonce, allocated, COUNT, free_before - free_full, overlaps, kmalloc_live_objects(),
+           frame_count_free() == free_before ? "yes" : "no");
 }

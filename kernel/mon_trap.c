@@ -133,8 +133,7 @@ void mon_busy(int argc, char **argv)
             break;
     }
     printf("busy: done after %lu ms; %lu characters arrived meanwhile\n",
-           (timer_counter() - start) * 1000 / timer_frequency(),
-           console_input_received() - before);
+           (timer_counter() - start) * 1000 / timer_frequency(), console_input_received() - before);
 }
 
 // --- bench -------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ void mon_mem(int argc, char **argv)
 {
     uint64_t total = frame_count_total(), nfree = frame_count_free();
     printf("Physical memory: %lu frames of 4 KiB managed (%lu MiB), %lu free (%lu MiB), "
-           "%lu in use\n", total, total >> 8, nfree, nfree >> 8, total - nfree);
+           "%lu in use\n",
+           total, total >> 8, nfree, nfree >> 8, total - nfree);
     printf("kmalloc: %lu objects live\n", (unsigned long)kmalloc_live_objects());
 }
 
@@ -90,8 +91,7 @@ static void print_hardware_view(uint64_t va)
         if (par & 1)
             printf("faults (%s)%s", fault_status_name((par >> 1) & 0x3f), write ? "" : ";");
         else
-            printf("-> 0x%lx%s", (par & DESC_ADDR_MASK) | (va & (PAGE_SIZE - 1)),
-                   write ? "" : ";");
+            printf("-> 0x%lx%s", (par & DESC_ADDR_MASK) | (va & (PAGE_SIZE - 1)), write ? "" : ";");
     }
     printf("\n");
 }

@@ -56,11 +56,11 @@ void selftest_printf(uint32_t nonce)
     unsigned long wide = ((unsigned long)nonce << 32) | (nonce ^ 0xdeadbeefu);
     const char *word = (nonce & 1) ? "keel" : "arm64";
 
-    printf("printf-selftest %u: [%d] [%i] [%u] [%x] [%5d] [%-5d] [%05d] [%d] [%x]\n", nonce,
-           small, -small, nonce, nonce, small % 100, small % 1000, small % 1000, 0, 0);
-    printf("printf-selftest %u: [%ld] [%lu] [%lx] [%016lx] [%llx] [%lld] [%ld] [%d]\n", nonce,
-           big, wide, wide, (unsigned long)nonce, ~(unsigned long long)nonce,
-           -((long long)nonce << 20), (long)(-9223372036854775807L - 1), (int)0x80000000u);
+    printf("printf-selftest %u: [%d] [%i] [%u] [%x] [%5d] [%-5d] [%05d] [%d] [%x]\n", nonce, small,
+           -small, nonce, nonce, small % 100, small % 1000, small % 1000, 0, 0);
+    printf("printf-selftest %u: [%ld] [%lu] [%lx] [%016lx] [%llx] [%lld] [%ld] [%d]\n", nonce, big,
+           wide, wide, (unsigned long)nonce, ~(unsigned long long)nonce, -((long long)nonce << 20),
+           (long)(-9223372036854775807L - 1), (int)0x80000000u);
     printf("printf-selftest %u: [%p] [%s] [%8s] [%-8s|] [%c] [%3c] [%%] [%s] [%-4x|] [%4x]\n",
            nonce, (void *)(KERNBASE + ((uint64_t)nonce << 4)), word, word, word,
            'a' + (int)(nonce % 26), 'Z', (char *)NULL, nonce % 4096, nonce % 4096);

@@ -91,8 +91,9 @@ int main(int argc, char **argv)
         if (strcmp(words[0], "exit") == 0)
             return 0;
         if (strcmp(words[0], "help") == 0) {
-            printf("Built in: help, exit.  'NAME args...' runs a program from the boot archive\n"
-                   "(the kernel lists them at boot); 'NAME args... &' runs it in the background.\n");
+            printf(
+                "Built in: help, exit.  'NAME args...' runs a program from the boot archive\n"
+                "(the kernel lists them at boot); 'NAME args... &' runs it in the background.\n");
             continue;
         }
         run(words, n);

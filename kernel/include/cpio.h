@@ -21,8 +21,7 @@ struct cpio_file {
 // may be NULL).  Returns the archive's length up to the end of its trailer; 0 if visit
 // returned nonzero to stop early; -1 if the archive is malformed (*error, if not NULL,
 // then says how, and *error_offset where).
-long cpio_walk(const uint8_t *archive, size_t size,
-               int (*visit)(const struct cpio_file *, void *), void *arg, const char **error,
-               size_t *error_offset);
+long cpio_walk(const uint8_t *archive, size_t size, int (*visit)(const struct cpio_file *, void *),
+               void *arg, const char **error, size_t *error_offset);
 
 #endif

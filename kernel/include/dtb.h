@@ -5,9 +5,9 @@
 #include <stdint.h>
 
 struct boot_info {
-    uint64_t ram_base; // physical address of RAM, from /memory's "reg"
-    uint64_t ram_size; // bytes
-    const char *bootargs; // /chosen/bootargs, "" if none
+    uint64_t ram_base;     // physical address of RAM, from /memory's "reg"
+    uint64_t ram_size;     // bytes
+    const char *bootargs;  // /chosen/bootargs, "" if none
     uint64_t initrd_start; // /chosen/linux,initrd-start (0 if none)
     uint64_t initrd_end;
     uint32_t dtb_size; // the blob's totalsize

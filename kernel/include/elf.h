@@ -38,12 +38,12 @@ struct elf64_header {
 
 struct elf64_phdr {
     uint32_t type;
-    uint32_t flags; // PF_R | PF_W | PF_X
+    uint32_t flags;  // PF_R | PF_W | PF_X
     uint64_t offset; // where the segment's bytes start in the file
-    uint64_t vaddr; // where they go in memory
+    uint64_t vaddr;  // where they go in memory
     uint64_t paddr;
     uint64_t filesz; // bytes in the file ...
-    uint64_t memsz; // ... and in memory: the rest (up to memsz) is zero (.bss)
+    uint64_t memsz;  // ... and in memory: the rest (up to memsz) is zero (.bss)
     uint64_t align;
 };
 

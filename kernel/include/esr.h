@@ -28,7 +28,7 @@
 #define EC_BRK64 0x3c
 
 #define ESR_ISS_FSC_MASK 0x3fUL // DFSC / IFSC
-#define ESR_ISS_WNR (1UL << 6) // data aborts: write, not read
+#define ESR_ISS_WNR (1UL << 6)  // data aborts: write, not read
 #define ESR_ISS_FNV (1UL << 10) // aborts: FAR is not valid
 #define ESR_ISS_BRK_IMM_MASK 0xffffUL
 

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#define IRQ_MAX 128 // INTIDs Keel handles: SGIs 0-15, PPIs 16-31, SPIs 32-127
+#define IRQ_MAX 128       // INTIDs Keel handles: SGIs 0-15, PPIs 16-31, SPIs 32-127
 #define IRQ_SPURIOUS 1023 // what the GIC's acknowledge register says when nothing is pending
 
 // Calls `handler(intid)` when interrupt `intid` arrives, and enables it at the GIC.

@@ -55,8 +55,8 @@ void pt_unmap(pte_t *root, uint64_t va, uint64_t size, bool free_frames);
 // the AT instruction, see kvm_hw_translate).
 struct pt_translation {
     bool mapped;
-    int level; // the level of the descriptor that decided (fault level when unmapped)
-    uint64_t pa; // the physical address `va` translates to
+    int level;      // the level of the descriptor that decided (fault level when unmapped)
+    uint64_t pa;    // the physical address `va` translates to
     uint64_t attrs; // the descriptor's attribute bits
 };
 void pt_translate(pte_t *root, uint64_t va, struct pt_translation *out);

@@ -8,11 +8,11 @@
 
 #include <stdint.h>
 
-#define READ_SYSREG(reg)                                                                       \
-    ({                                                                                         \
-        uint64_t _value;                                                                       \
-        __asm__ volatile("mrs %0, " #reg : "=r"(_value));                                     \
-        _value;                                                                                \
+#define READ_SYSREG(reg)                                                                           \
+    ({                                                                                             \
+        uint64_t _value;                                                                           \
+        __asm__ volatile("mrs %0, " #reg : "=r"(_value));                                          \
+        _value;                                                                                    \
     })
 
 #define WRITE_SYSREG(reg, value) __asm__ volatile("msr " #reg ", %0" ::"r"((uint64_t)(value)))

@@ -32,16 +32,16 @@ struct task {
     int pid; // 0 for the idle task; new tasks count up from 1
     char name[TASK_NAME_MAX];
     struct context context; // saved by context_switch while the task is not running
-    struct trapframe *tf; // its user registers, at the top of its kernel stack
-    uint64_t kstack_top; // virtual address just above its kernel stack
-    pte_t *pagetable; // its user address space (NULL: none, the idle task)
-    uint16_t asid; // address space ID: tags its TLB entries
+    struct trapframe *tf;   // its user registers, at the top of its kernel stack
+    uint64_t kstack_top;    // virtual address just above its kernel stack
+    pte_t *pagetable;       // its user address space (NULL: none, the idle task)
+    uint16_t asid;          // address space ID: tags its TLB entries
     struct task *parent;
     const void *wait_channel; // what a SLEEPING task waits for (see task_sleep_on)
-    uint64_t wake_tick; // for nanosleep: when to wake
-    int exit_status; // for the parent's wait4, in Linux's encoding (syscalls.h)
-    uint64_t slice_end_tick; // when its time slice is over
-    struct task *run_next; // the next task in the run queue (sched.c)
+    uint64_t wake_tick;       // for nanosleep: when to wake
+    int exit_status;          // for the parent's wait4, in Linux's encoding (syscalls.h)
+    uint64_t slice_end_tick;  // when its time slice is over
+    struct task *run_next;    // the next task in the run queue (sched.c)
 };
 
 // The task running on this CPU.

@@ -15,9 +15,9 @@ void timer_init(void);
 // The interrupt handler: counts the tick and sets the next deadline.
 void timer_interrupt(unsigned intid);
 
-uint64_t timer_ticks(void); // ticks since timer_init
-unsigned timer_hz(void); // the configured rate
-uint64_t timer_counter(void); // CNTVCT_EL0, now
+uint64_t timer_ticks(void);     // ticks since timer_init
+unsigned timer_hz(void);        // the configured rate
+uint64_t timer_counter(void);   // CNTVCT_EL0, now
 uint64_t timer_frequency(void); // CNTFRQ_EL0, counts per second
 
 #endif

@@ -30,12 +30,12 @@
 #include <stdint.h>
 
 struct trapframe {
-    uint64_t x[31]; // x0 .. x30 (x29 is the frame pointer, x30 the link register)
-    uint64_t sp_el0; // the stack pointer of EL0 (user tasks, lab 4)
-    uint64_t elr; // where the exception came from / eret returns to
-    uint64_t spsr; // the interrupted PSTATE: exception level, interrupt masks, flags
-    uint64_t esr; // why (ESR_EL1), meaningful for synchronous exceptions
-    uint64_t far; // the faulting address (FAR_EL1), for aborts
+    uint64_t x[31];           // x0 .. x30 (x29 is the frame pointer, x30 the link register)
+    uint64_t sp_el0;          // the stack pointer of EL0 (user tasks, lab 4)
+    uint64_t elr;             // where the exception came from / eret returns to
+    uint64_t spsr;            // the interrupted PSTATE: exception level, interrupt masks, flags
+    uint64_t esr;             // why (ESR_EL1), meaningful for synchronous exceptions
+    uint64_t far;             // the faulting address (FAR_EL1), for aborts
     uint64_t frame_record[2]; // {x29, elr + 4}: links backtraces through the exception
 };
 

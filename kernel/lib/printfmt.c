@@ -9,10 +9,10 @@
 
 // What a conversion asked for, between the '%' and the conversion letter.
 struct conversion {
-    int width; // minimum number of characters, 0 if none
+    int width;     // minimum number of characters, 0 if none
     bool zero_pad; // '0' flag: pad numbers with zeros after the sign
-    bool left; // '-' flag: pad on the right instead
-    int longs; // 0, 1 for 'l', 2 for 'll'
+    bool left;     // '-' flag: pad on the right instead
+    int longs;     // 0, 1 for 'l', 2 for 'll'
 };
 
 static void pad(putch_fn putch, void *arg, int count, char c)
@@ -127,7 +127,8 @@ static void print_signed(putch_fn putch, void *arg, long long value, const struc
     // most negative long long, -value does not fit in a long long (C11 6.5p5: undefined).
     // BEGIN SOLUTION LAB 1
     // Negate in unsigned arithmetic, which wraps and so is defined for every value.
-    unsigned long long magnitude = value < 0 ? -(unsigned long long)value : (unsigned long long)value;
+    unsigned long long magnitude =
+        value < 0 ? -(unsigned long long)value : (unsigned long long)value;
     print_number(putch, arg, magnitude, 10, value < 0, "", conv);
     // STUB
     //| print_number(putch, arg, (unsigned long long)value, 10, false, "", conv);
@@ -136,8 +137,8 @@ static void print_signed(putch_fn putch, void *arg, long long value, const struc
 
 // Formats one conversion whose letter is `letter`.  A letter we do not know is printed as it
 // stands, with its '%', so the mistake shows in the output.
-static void print_conversion(putch_fn putch, void *arg, char letter,
-                             const struct conversion *conv, va_list *ap)
+static void print_conversion(putch_fn putch, void *arg, char letter, const struct conversion *conv,
+                             va_list *ap)
 {
     switch (letter) {
     case 'd':

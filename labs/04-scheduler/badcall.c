@@ -25,9 +25,9 @@ static char buffer[64];
 
 int main(int argc, char **argv)
 {
-    long kernel = (long)0xffffff8040200000UL; // the kernel's first page
-    long unmapped = 0x10000000L; // nothing is mapped there
-    long text = (long)main; // code: readable, not writable
+    long kernel = (long)0xffffff8040200000UL;   // the kernel's first page
+    long unmapped = 0x10000000L;                // nothing is mapped there
+    long text = (long)main;                     // code: readable, not writable
     long page_end = ((long)buffer | 0xfff) + 1; // past the end of .data/.bss
     int status;
 

@@ -82,9 +82,15 @@ struct kind {
 };
 
 static const struct kind kinds[] = {
-    {"null", kind_null},         {"kernel", kind_kernel}, {"write-text", kind_write_text},
-    {"exec-data", kind_exec_data}, {"undef", kind_undef}, {"unaligned", kind_unaligned},
-    {"brk", kind_brk},           {"sysreg", kind_sysreg}, {"fp", kind_fp},
+    {"null", kind_null},
+    {"kernel", kind_kernel},
+    {"write-text", kind_write_text},
+    {"exec-data", kind_exec_data},
+    {"undef", kind_undef},
+    {"unaligned", kind_unaligned},
+    {"brk", kind_brk},
+    {"sysreg", kind_sysreg},
+    {"fp", kind_fp},
     {"stack", kind_stack},
 };
 

@@ -43,8 +43,8 @@ const char *esr_class_name(unsigned ec)
 
 int esr_is_abort(unsigned ec)
 {
-    return ec == EC_DATA_ABORT_LOWER || ec == EC_DATA_ABORT_SAME ||
-           ec == EC_INSTR_ABORT_LOWER || ec == EC_INSTR_ABORT_SAME;
+    return ec == EC_DATA_ABORT_LOWER || ec == EC_DATA_ABORT_SAME || ec == EC_INSTR_ABORT_LOWER ||
+           ec == EC_INSTR_ABORT_SAME;
 }
 
 void esr_describe(uint64_t esr, char *buf, size_t size)
@@ -63,7 +63,9 @@ void esr_describe(uint64_t esr, char *buf, size_t size)
     if (esr_is_abort(ec)) {
         bool data = ec == EC_DATA_ABORT_LOWER || ec == EC_DATA_ABORT_SAME;
         snprintf(buf + n, size - n, ": %s%s", fault_status_name(iss & ESR_ISS_FSC_MASK),
-                 !data ? "" : (iss & ESR_ISS_WNR) ? ", on a write" : ", on a read");
+                 !data                 ? ""
+                 : (iss & ESR_ISS_WNR) ? ", on a write"
+                                       : ", on a read");
     } else if (ec == EC_BRK64) {
         snprintf(buf + n, size - n, ": brk #0x%lx", iss & ESR_ISS_BRK_IMM_MASK);
     }

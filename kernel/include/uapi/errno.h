@@ -3,31 +3,31 @@
 #ifndef KEEL_ERRNO_H
 #define KEEL_ERRNO_H
 
-#define EPERM 1 // operation not permitted
-#define ENOENT 2 // no such file or directory
-#define ESRCH 3 // no such process
-#define EINTR 4 // interrupted
-#define EIO 5 // input/output error
-#define E2BIG 7 // argument list too long
-#define ENOEXEC 8 // exec format error
-#define EBADF 9 // bad file descriptor
-#define ECHILD 10 // no child processes
-#define EAGAIN 11 // try again
-#define ENOMEM 12 // out of memory
-#define EACCES 13 // permission denied
-#define EFAULT 14 // bad address
-#define EBUSY 16 // device or resource busy
-#define EEXIST 17 // exists
-#define ENOTDIR 20 // not a directory
-#define EISDIR 21 // is a directory
-#define EINVAL 22 // invalid argument
-#define EMFILE 24 // too many open files
-#define ENOSPC 28 // no space left
-#define ESPIPE 29 // illegal seek
-#define EPIPE 32 // broken pipe
-#define ERANGE 34 // result out of range
+#define EPERM 1         // operation not permitted
+#define ENOENT 2        // no such file or directory
+#define ESRCH 3         // no such process
+#define EINTR 4         // interrupted
+#define EIO 5           // input/output error
+#define E2BIG 7         // argument list too long
+#define ENOEXEC 8       // exec format error
+#define EBADF 9         // bad file descriptor
+#define ECHILD 10       // no child processes
+#define EAGAIN 11       // try again
+#define ENOMEM 12       // out of memory
+#define EACCES 13       // permission denied
+#define EFAULT 14       // bad address
+#define EBUSY 16        // device or resource busy
+#define EEXIST 17       // exists
+#define ENOTDIR 20      // not a directory
+#define EISDIR 21       // is a directory
+#define EINVAL 22       // invalid argument
+#define EMFILE 24       // too many open files
+#define ENOSPC 28       // no space left
+#define ESPIPE 29       // illegal seek
+#define EPIPE 32        // broken pipe
+#define ERANGE 34       // result out of range
 #define ENAMETOOLONG 36 // name too long
-#define ENOSYS 38 // no such system call
-#define ENOTEMPTY 39 // directory not empty
+#define ENOSYS 38       // no such system call
+#define ENOTEMPTY 39    // directory not empty
 
 #endif

@@ -29,16 +29,16 @@
 // wait4's options and status words, as Linux encodes them: an exit code in bits 15..8, or
 // the number of the signal that killed the task in bits 6..0.
 #define WNOHANG 1
-#define WIFEXITED(status) (((status) & 0x7f) == 0)
+#define WIFEXITED(status) (((status)&0x7f) == 0)
 #define WEXITSTATUS(status) (((status) >> 8) & 0xff)
-#define WIFSIGNALED(status) (((status) & 0x7f) != 0)
-#define WTERMSIG(status) ((status) & 0x7f)
+#define WIFSIGNALED(status) (((status)&0x7f) != 0)
+#define WTERMSIG(status) ((status)&0x7f)
 
 // The signals a fault kills a task with (Linux's numbers).
-#define SIGILL 4 // undefined instruction
-#define SIGTRAP 5 // breakpoint
-#define SIGBUS 7 // alignment fault
-#define SIGFPE 8 // floating point
+#define SIGILL 4   // undefined instruction
+#define SIGTRAP 5  // breakpoint
+#define SIGBUS 7   // alignment fault
+#define SIGFPE 8   // floating point
 #define SIGSEGV 11 // translation or permission fault
 
 struct timespec {

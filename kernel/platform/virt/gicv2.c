@@ -10,22 +10,22 @@
 #include "mmio.h"
 
 // Distributor.
-#define GICD_CTLR 0x000 // bit 0: forward interrupts to CPU interfaces
-#define GICD_ISENABLER 0x100 // one bit per INTID: writing 1 enables
-#define GICD_ICENABLER 0x180 // ... writing 1 disables
-#define GICD_ICPENDR 0x280 // ... writing 1 clears pending
+#define GICD_CTLR 0x000       // bit 0: forward interrupts to CPU interfaces
+#define GICD_ISENABLER 0x100  // one bit per INTID: writing 1 enables
+#define GICD_ICENABLER 0x180  // ... writing 1 disables
+#define GICD_ICPENDR 0x280    // ... writing 1 clears pending
 #define GICD_IPRIORITYR 0x400 // one byte per INTID: lower is more urgent
-#define GICD_ITARGETSR 0x800 // one byte per INTID: bit n = CPU n (SPIs only)
-#define GICD_SGIR 0xf00 // software-generated interrupts
+#define GICD_ITARGETSR 0x800  // one byte per INTID: bit n = CPU n (SPIs only)
+#define GICD_SGIR 0xf00       // software-generated interrupts
 
 // CPU interface.
 #define GICC_CTLR 0x000 // bit 0: signal interrupts to the CPU
-#define GICC_PMR 0x004 // priority mask: only priorities below it are signalled
-#define GICC_IAR 0x00c // interrupt acknowledge: read to take the pending interrupt
+#define GICC_PMR 0x004  // priority mask: only priorities below it are signalled
+#define GICC_IAR 0x00c  // interrupt acknowledge: read to take the pending interrupt
 #define GICC_EOIR 0x010 // end of interrupt: write the acknowledged value back
 
 #define GIC_PRIORITY_DEFAULT 0xa0
-#define GIC_PRIORITY_MASK_ALL 0xff // let every priority through
+#define GIC_PRIORITY_MASK_ALL 0xff      // let every priority through
 #define GIC_SGIR_TARGET_SELF (2u << 24) // TargetListFilter 0b10: the requesting CPU
 #define GIC_IAR_INTID_MASK 0x3ff
 

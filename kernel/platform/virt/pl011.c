@@ -15,14 +15,14 @@
 #endif
 
 // Register offsets (DDI 0183 table 3-1).
-#define UART_DR 0x00 // data: write to send, read to receive
-#define UART_FR 0x18 // flags
-#define UART_IBRD 0x24 // integer baud rate divisor
-#define UART_FBRD 0x28 // fractional baud rate divisor
+#define UART_DR 0x00    // data: write to send, read to receive
+#define UART_FR 0x18    // flags
+#define UART_IBRD 0x24  // integer baud rate divisor
+#define UART_FBRD 0x28  // fractional baud rate divisor
 #define UART_LCR_H 0x2c // line control
-#define UART_CR 0x30 // control
-#define UART_IMSC 0x38 // interrupt mask set/clear
-#define UART_ICR 0x44 // interrupt clear
+#define UART_CR 0x30    // control
+#define UART_IMSC 0x38  // interrupt mask set/clear
+#define UART_ICR 0x44   // interrupt clear
 
 // Flag register bits.
 #define FR_RXFE (1u << 4) // receive FIFO empty
