@@ -15,6 +15,8 @@
 // Virtual addresses (39-bit, 4 KiB pages, 3 levels; TCR_EL1.T0SZ = T1SZ = 25):
 //
 //   0xFFFF_FFFF_FFFF_FFFF ┌──────────────────┐
+//                         │ kernel stacks    │  one 32 KiB slot per task, half of it an
+//   KERNBASE + 256 GiB    ├──────────────────┤  unmapped guard (lab 4, task.h)
 //                         │ kernel half      │  TTBR1_EL1: the direct map, VA = PA + KERNBASE,
 //                         │                  │  which also holds the kernel image
 //   KERNBASE              ├──────────────────┤  0xFFFF_FF80_0000_0000
