@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Checks that every lab has its handout and answer key, and that every handout section the
+graders cite in their failure messages ("handouts/02-paging.md, 'Exercise 1'") exists as a
+heading there.  Prints file:line for each problem and exits non-zero if there is any.
+
+    check_handouts.py            (run by .ci/run)
+"""
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CITATION = re.compile(r"""handouts/(\d\d-[\w-]+\.md)(?:, '([^']+)')?""")
+HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def headings(path):
+    with open(path, encoding="utf-8") as f:
+        return [HEADING.match(line).group(1) for line in f if HEADING.match(line)]
+
+
+def main():
+    problems = []
+    labs = sorted(d for d in os.listdir(os.path.join(ROOT, "labs")) if re.match(r"\d\d-", d))
+    for lab in labs:
+        for folder in ("handouts", "solutions"):
+            if not os.path.exists(os.path.join(ROOT, folder, lab + ".md")):
+                problems.append(f"{folder}/{lab}.md:1: missing (every lab has a handout and "
+                                "an answer key)")
+    grade = os.path.join(ROOT, "grade")
+    for name in sorted(os.listdir(grade)):
+        if not name.endswith(".py"):
+            continue
+        with open(os.path.join(grade, name), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        for number, line in enumerate(lines, 1):
+            for handout, section in CITATION.findall(line):
+                path = os.path.join(ROOT, "handouts", handout)
+                where = f"grade/{name}:{number}"
+                if not os.path.exists(path):
+                    problems.append(f"{where}: cites handouts/{handout}, which does not exist")
+                elif section and not any(section in h for h in headings(path)):
+                    problems.append(f"{where}: cites section '{section}', which is not a "
+                                    f"heading of handouts/{handout}")
+    for p in problems:
+        print(p)
+    if problems:
+        sys.exit(1)
+    print(f"handouts: {len(labs)} labs, every handout and answer key present, every cited "
+          "section found")
+
+
+if __name__ == "__main__":
+    main()
