@@ -2,7 +2,8 @@
 # setup.sh — makes sure this machine has what Keel needs, and installs what is missing.
 #
 #   tools/setup.sh                 check and install everything (make setup)
-#   tools/setup.sh --need WHAT     only what WHAT needs: build, qemu, gdb, grade
+#   tools/setup.sh --need WHAT     only what WHAT needs: build, qemu, gdb, grade, ci
+#                                  (ci: grade's, and clang-format for the style check)
 #
 # On Debian and Ubuntu it installs the missing packages with apt-get (as root, or with sudo).
 # Elsewhere it names what is missing and how to get it, and fails.  The Makefile runs it
@@ -12,7 +13,7 @@ set -u
 
 need=all
 if [ "${1:-}" = "--need" ]; then
-    need=${2:?"setup.sh: --need takes one of build, qemu, gdb, grade"}
+    need=${2:?"setup.sh: --need takes one of build, qemu, gdb, grade, ci"}
 fi
 
 missing_pkgs=""
@@ -66,7 +67,9 @@ collect() {
     qemu) want_build; want_qemu ;;
     gdb) want_gdb ;;
     grade|all) want_build; want_qemu; want_gdb; want_grade_python; want_disk_tools ;;
-    *) echo "setup.sh: unknown --need '$need' (build, qemu, gdb, grade)" >&2; exit 2 ;;
+    ci) want_build; want_qemu; want_gdb; want_grade_python; want_disk_tools
+        want clang-format clang-format ;;
+    *) echo "setup.sh: unknown --need '$need' (build, qemu, gdb, grade, ci)" >&2; exit 2 ;;
     esac
 }
 
