@@ -126,8 +126,10 @@ def test_brk_is_reported_and_execution_resumes(keel, elf):
 def test_tick_rate_matches_the_configured_rate(keel, hz):
     """Over a span measured by the guest's own counter (CNTVCT), ticks arrive at the
     configured rate within 2%."""
-    k = keel.boot(bootargs=f"hz={hz}")
-    k.prompt()
+    # -icount: the counter follows executed instructions, so interrupt latency is measured in
+    # the guest's time, not stretched by a loaded host.
+    k = keel.boot(bootargs=f"hz={hz}", icount=True)
+    k.prompt(timeout=30)
     # About a second: long enough that one late interrupt (a busy host) is noise.
     n = random.randint(hz * 4 // 5, hz)
     out = k.command(f"ticks wait {n}", timeout=20,
@@ -165,23 +167,30 @@ def test_idle_prompt_costs_no_host_cpu_and_input_still_arrives(keel):
 def test_typing_while_busy_is_buffered_by_the_interrupt(keel):
     """While the kernel spins with interrupts on, the UART interrupt stores what is typed:
     `busy` sees a whole line arrive, counts exactly the characters sent meanwhile, and the
-    command typed then runs.  (A kernel that only polls sees nothing and spins 5 s.)"""
+    command typed then runs.  A kernel that only polls sees nothing.  (On a heavily loaded
+    host QEMU now and then holds input back until its CPU stops spinning, so a first
+    attempt that sees nothing is repeated once; a polling kernel fails both.)"""
     k = keel.boot()
     k.prompt()
     k.command("ticks wait 2")  # some timer interrupts, for the count at the end
-    k.send("busy 5000")
-    k.expect(r"^busy: spinning for up to 5000 ms, or until a line is typed$",
-             what="'busy: spinning for up to 5000 ms, or until a line is typed'")
-    typed = random.choice(["irqs", "ticks", "help"]) + " " * random.randint(0, 6)
-    k.send(typed)
     section = "handouts/03-exceptions.md, 'Exercise 5: input by interrupt'"
-    match = k.expect(r"^busy: done after \d+ ms; (\d+) characters arrived meanwhile$",
-                     timeout=15, what="'busy: done after T ms; N characters arrived meanwhile'",
-                     section=section)
+    for attempt in (1, 2):
+        k.send("busy 5000")
+        k.expect(r"^busy: spinning for up to 5000 ms, or until a line is typed$",
+                 what="'busy: spinning for up to 5000 ms, or until a line is typed'")
+        typed = random.choice(["irqs", "ticks", "help"]) + " " * random.randint(0, 6)
+        k.send(typed)
+        match = k.expect(r"^busy: done after \d+ ms; (\d+) characters arrived meanwhile$",
+                         timeout=15, what="'busy: done after T ms; N characters arrived meanwhile'",
+                         section=section)
+        k.prompt()
+        if match.group(1) != "0" or attempt == 2:
+            break
+        k.expect(re.escape(typed.strip()), what="the line typed during the first attempt")
+        k.prompt()
     assert int(match.group(1)) == len(typed) + 1, k.explain(
         f"{len(typed) + 1} characters counted (what was typed, and the Enter)",
         got=match.group(1), section=section)
-    k.prompt()
     out = k.command("irqs")
     counts = re.search(r"timer \(INTID 27\) (\d+), UART \(INTID 33\) (\d+); spurious (\d+)", out)
     assert counts and int(counts.group(1)) > 0 and int(counts.group(2)) > 0, k.explain(

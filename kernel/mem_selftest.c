@@ -1,8 +1,11 @@
-// mem_selftest.c — self-tests of the frame allocator and kmalloc (given code), run from the
-// boot arguments: test=frames, test=frames-double-free, test=frames-bad-free, test=kmalloc.
+// mem_selftest.c — self-tests of the frame allocator, kmalloc and the page-table code
+// (given code), run from the boot arguments: test=frames, test=frames-double-free,
+// test=frames-bad-free, test=kmalloc, test=map-unmap.
+#include <stdbool.h>
 #include <stddef.h>
 #include "frame.h"
 #include "kmalloc.h"
+#include "kvm.h"
 #include "memlayout.h"
 #include "printf.h"
 #include "selftest.h"
@@ -98,5 +101,42 @@ void selftest_kmalloc(uint32_t nonce)
     printf("kmalloc-selftest %u: %d of %d objects allocated in %lu frames, overlaps %lu, "
            "live after %lu, frames back %s\n",
            nonce, allocated, COUNT, free_before - free_full, overlaps, kmalloc_live_objects(),
+           frame_count_free() == free_before ? "yes" : "no");
+}
+
+// One round of map, use, unmap at `va` in the live kernel table.  Returns the frame used.
+static uint64_t map_use_unmap(uint64_t va, uint64_t tag, bool *seen, bool *gone)
+{
+    uint64_t pa = frame_alloc();
+    if (pa == 0 || pt_map(kvm_root(), va, pa, PAGE_SIZE, PTE_KERNEL_DATA) != 0) {
+        *seen = *gone = false;
+        return pa;
+    }
+    *(volatile uint64_t *)va = tag;                        // through the new mapping ...
+    *seen = *(volatile uint64_t *)phys_to_virt(pa) == tag; // ... lands in the frame
+    pt_unmap(kvm_root(), va, PAGE_SIZE, true);
+    *gone = (kvm_hw_translate(va, false) & 1) != 0 && !frame_is_allocated(pa);
+    return pa;
+}
+
+// pt_map and pt_unmap (Exercises 2 and 3) on the kernel's own table: a page mapped at an
+// unused kernel address is written through, then unmapped; the MMU must no longer translate
+// it, its frame must be free again, and a second round must leave the free count unchanged
+// (the first round's new tables stay, so they are not counted).
+void selftest_map_unmap(uint32_t nonce)
+{
+    if (kvm_root() == NULL) {
+        printf("map-unmap-selftest %u: no kernel page table yet (Exercise 4)\n", nonce);
+        return;
+    }
+    uint64_t va = KERNBASE + 0x2000000000UL + (uint64_t)(nonce % 4096) * PAGE_SIZE;
+    uint64_t tag = 0x4b45454c00000000UL ^ nonce;
+    bool seen, gone;
+    map_use_unmap(va, tag, &seen, &gone);
+    uint64_t free_before = frame_count_free();
+    uint64_t pa = map_use_unmap(va, ~tag, &seen, &gone);
+    printf("map-unmap-selftest %u: 0x%lx -> 0x%lx, written through it %s, after unmap "
+           "translated by the MMU %s and frame free %s, free frames back %s\n",
+           nonce, va, pa, seen ? "yes" : "no", gone ? "no" : "yes", gone ? "yes" : "no",
            frame_count_free() == free_before ? "yes" : "no");
 }

@@ -126,8 +126,11 @@ void mon_busy(int argc, char **argv)
     printf("busy: spinning for up to %lu ms, or until a line is typed\n", ms);
     uint64_t before = console_input_received();
     uint64_t start = timer_counter();
-    uint64_t end = start + ms * timer_frequency() / 1000;
-    while (timer_counter() < end) {
+    // Keep time by the tick count, a variable in memory: reading CNTVCT_EL0 in a tight loop
+    // makes QEMU take its global lock on every read, which can starve the thread that
+    // delivers serial input to the UART, the very thing this command is waiting for.
+    uint64_t end_tick = timer_ticks() + (ms * timer_hz() + 999) / 1000;
+    while (timer_ticks() < end_tick) {
         char last = console_input_last();
         if (console_input_received() != before && (last == '\r' || last == '\n'))
             break;

@@ -99,6 +99,11 @@ static void print_hardware_view(uint64_t va)
 // `pt ADDR`: the software walk and the hardware's opinion.
 static void translate_one(uint64_t va)
 {
+    if (va >= (1UL << VA_BITS) && va < KERNBASE) {
+        printf("0x%016lx: in neither half (bits 63..39 must be all zeros or all ones)\n", va);
+        print_hardware_view(va);
+        return;
+    }
     bool upper = va >= KERNBASE;
     uint64_t ttbr = upper ? READ_SYSREG(ttbr1_el1) : READ_SYSREG(ttbr0_el1);
     pte_t *root = phys_to_virt(ttbr & DESC_ADDR_MASK);

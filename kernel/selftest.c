@@ -29,6 +29,7 @@ static const struct selftest selftests[] = {
     {"frames-double-free", selftest_frames_double_free},
     {"frames-bad-free", selftest_frames_bad_free},
     {"kmalloc", selftest_kmalloc},
+    {"map-unmap", selftest_map_unmap},
 #endif
 };
 

@@ -100,6 +100,11 @@ void task_init(void)
     current = idle;
     last_tick = timer_ticks();
     sched_init();
+    // Floating point and SIMD trap at EL0 and EL1 (CPACR_EL1.FPEN = 0b00): the kernel never
+    // saves those registers, so no task may use them.  Said explicitly: firmware on real
+    // hardware may leave them enabled.
+    WRITE_SYSREG(cpacr_el1, 0);
+    isb();
     // Let user programs read the instruction counter for benchmarks (PMUSERENR_EL0.EN).
     pmu_start_instructions();
     WRITE_SYSREG(pmuserenr_el0, 1);

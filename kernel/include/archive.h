@@ -16,7 +16,7 @@ void archive_init(void);
 // Finds file `name`.  Returns 0 and sets *data/*size, or -ENOENT.
 int archive_find(const char *name, const uint8_t **data, size_t *size);
 
-// Prints the names of the files, for the monitor's `ls`.
+// Prints the names of the files (at boot, so that you know what the shell can run).
 void archive_list(void);
 
 #endif

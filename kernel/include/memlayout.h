@@ -23,7 +23,7 @@
 //                         │ (hole: faults)   │
 //   0x0000_007F_FFFF_FFFF ├──────────────────┤
 //                         │ user half        │  TTBR0_EL1: one address space per task (lab 4);
-//                         │                  │  during boot, an identity map of the first 4 GiB
+//                         │                  │  during boot, an identity map of the first 5 GiB
 //   0x0000_0000_0000_0000 └──────────────────┘
 #ifndef KEEL_MEMLAYOUT_H
 #define KEEL_MEMLAYOUT_H

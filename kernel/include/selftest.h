@@ -14,6 +14,7 @@ void selftest_frames(uint32_t nonce);
 void selftest_frames_double_free(uint32_t nonce);
 void selftest_frames_bad_free(uint32_t nonce);
 void selftest_kmalloc(uint32_t nonce);
+void selftest_map_unmap(uint32_t nonce);
 #endif
 
 #endif

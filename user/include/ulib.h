@@ -14,6 +14,9 @@
 
 long syscall6(long number, long a0, long a1, long a2, long a3, long a4, long a5);
 
+// x0, x1 and sp as the kernel handed them to _start (user/lib/crt0.S).
+extern const uint64_t crt0_entry[3];
+
 long read(int fd, void *buf, size_t len);
 long write(int fd, const void *buf, size_t len);
 void exit(int status) __attribute__((noreturn));

@@ -7,7 +7,8 @@
 // both halves of the address space:
 //   TTBR0 (lower half): VA == PA, so the code that turns the MMU on keeps running;
 //   TTBR1 (upper half): VA == PA + KERNBASE, where the kernel is linked.
-// Block 0 (PA 0 - 1 GiB) holds the devices; blocks 1..3 (PA 1 - 4 GiB) hold RAM.
+// Block 0 (PA 0 - 1 GiB) holds the devices; blocks 1..4 (PA 1 - 5 GiB) hold RAM: QEMU's
+// RAM starts at 1 GiB, and the frame allocator manages up to 4 GiB of it (frame.h).
 // Lab 2 replaces this table with one made of 4 KiB pages and exact permissions.
 #include <stdint.h>
 #include "mmu.h"
@@ -32,7 +33,7 @@ void boot_mmu_enable(void)
     // Devices must never be executed from or cached.
     boot_l1_table[0] = boot_block(0, MAIR_IDX_DEVICE, DESC_PXN | DESC_UXN);
     // RAM: cacheable, inner shareable, executable at EL1 for now.
-    for (uint64_t i = 1; i < 4; i++)
+    for (uint64_t i = 1; i <= 4; i++)
         boot_l1_table[i] = boot_block(i * GIB, MAIR_IDX_NORMAL, DESC_SH_INNER | DESC_UXN);
 
     uint64_t table = (uint64_t)boot_l1_table; // a physical address: we are linked there
