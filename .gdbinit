@@ -5,7 +5,8 @@
 #   then:       make gdb                 (in a second terminal)
 # and try:      break kmain / continue / info registers / keel-el / backtrace / stepi
 #
-# tools/gdb/keel.py adds Keel's own commands; `help keel` lists them.
+# tools/gdb/keel.py adds Keel's own commands: keel-el, keel-sym, keel-pt, keel-tf,
+# keel-tasks (`help user-defined` lists them).
 set confirm off
 set pagination off
 set architecture aarch64

@@ -4,13 +4,13 @@
 // function that keeps a frame pointer push a 16-byte frame record {caller's x29, x30} and
 // point x29 at it.  x30 (the link register) holds the return address, one instruction after
 // the call (`bl`).  So x29 leads to a chain of records, one per active call, that ends at the
-// zero record start.S stored before calling kmain:
+// record of kmain, whose "previous x29" is the 0 that start.S put in x29 before the call:
 //
-//      x29 ──► ┌──────────────┐      ┌──────────────┐      ┌──────────────┐
-//              │ previous x29 ├─────►│ previous x29 ├─────►│      0       │
-//              │ return addr  │      │ return addr  │      │      0       │
-//              └──────────────┘      └──────────────┘      └──────────────┘
-//                (our caller)         (its caller)          (start.S)
+//      x29 ──► ┌──────────────┐      ┌──────────────┐      ┌──────────────────────┐
+//              │ previous x29 ├─────►│ previous x29 ├─────►│ 0: the end           │
+//              │ return addr  │      │ return addr  │      │ into start_high      │
+//              └──────────────┘      └──────────────┘      └──────────────────────┘
+//                (our caller)         (its caller)          (kmain's record)
 #include <stdbool.h>
 #include "backtrace.h"
 #include "ksyms.h"
@@ -52,9 +52,10 @@ void backtrace_from(uint64_t pc, uint64_t fp)
     printf("Backtrace:\n");
     print_frame(0, pc);
     // LAB 1: Your code here.
-    // Follow the chain from `fp`.  For each record: stop if it is not readable (say so), read
-    // the return address (stop if it is 0: start.S's record), print the frame of the call
-    // instruction, which is 4 bytes before the return address, then move to the previous
+    // Follow the chain from `fp` until the frame pointer is 0 (kmain's record holds the 0
+    // that start.S put in x29).  For each record: stop if it is not readable (say so), read
+    // the return address (a 0 there would also mean "no caller": stop), print the frame of
+    // the call instruction, 4 bytes before the return address, then move to the previous
     // record.  Print at most BACKTRACE_MAX_FRAMES frames.
     // BEGIN SOLUTION LAB 1
     for (int number = 1; fp != 0 && number < BACKTRACE_MAX_FRAMES; number++) {

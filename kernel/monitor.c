@@ -112,7 +112,8 @@ void mon_backtrace(int argc, char **argv)
 {
     // LAB 1: Your code here.
     // Without an argument, print a backtrace of this function.  With one (a number N from 0
-    // to 32; anything else gets "usage: backtrace [N]"), call backtrace_nested(N) instead.
+    // to 32; anything else gets "usage: backtrace [N], N from 0 to 32"), call
+    // backtrace_nested(N) instead.
     // BEGIN SOLUTION LAB 1
     unsigned long depth = 0;
     if (argc > 2 || (argc == 2 && (parse_u64(argv[1], &depth) != 0 || depth > 32))) {

@@ -12,6 +12,7 @@
     keel-tasks      the task table: pid, state, name, kernel stack (lab 4 on)
 """
 import os
+import re
 
 import gdb
 
@@ -70,10 +71,16 @@ class KeelSym(gdb.Command):
         block = gdb.block_for_pc(address)
         while block is not None and block.function is None:
             block = block.superblock
-        if block is None:
-            print(f"0x{address:016x}  ?")
-        else:
+        if block is not None:
             print(f"0x{address:016x}  {block.function.name}+0x{address - block.start:x}")
+            return
+        # No debug information (assembly labels such as start_high): the ELF symbol table.
+        text = gdb.execute(f"info symbol 0x{address:x}", to_string=True)
+        match = re.match(r"(\S+)(?: \+ (\d+))? in section", text)
+        if match:
+            print(f"0x{address:016x}  {match.group(1)}+0x{int(match.group(2) or 0):x}")
+        else:
+            print(f"0x{address:016x}  ?")
 
 
 KERNBASE = 0xFFFFFF8000000000

@@ -10,8 +10,10 @@
     .section .boot.text, "ax"
     .global _start
 _start:
-    // Only core 0 boots.  Others (with `-smp 2` and up) wait here for good; MPIDR_EL1.Aff0 is
-    // the core's number inside its cluster (Arm ARM D19.2.87).
+    // Only core 0 boots.  On QEMU's virt machine (`-smp 2` and up) the other cores start
+    // powered off, waiting for a PSCI CPU_ON call that Keel never makes; should one start
+    // here anyway (other firmware, other boards), it waits for good.  MPIDR_EL1.Aff0 is the
+    // core's number inside its cluster (Arm ARM D19.2.87).
     mrs     x1, mpidr_el1
     and     x1, x1, #0xff
     cbnz    x1, park
@@ -56,13 +58,14 @@ park:
     .ltorg
 
     .section .text.entry, "ax"
+    .global start_high
 start_high:
     // Now at KERNBASE + physical.  Same stack, through its upper-half address.
     ldr     x1, =boot_stack_top
     mov     sp, x1
-    // A zero frame record ends the chain that backtrace() walks (handout 1, "Frame records").
+    // A zero frame pointer ends the chain that backtrace() walks: kmain's frame record will
+    // hold {x29 = 0, the return address into start_high} (handout 1, "Frame records").
     mov     x29, #0
-    mov     x30, #0
     bl      kmain
     // kmain never returns; if it did, stop here rather than run off into whatever follows.
     b       park_high

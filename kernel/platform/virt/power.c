@@ -18,7 +18,7 @@ void power_off(void)
 {
     // LAB 1: Your code here.
     // Put the PSCI function ID in x0 and execute `hvc #0`.  SYSTEM_OFF does not return; if
-    // it somehow does, fall through to halt().
+    // it somehow does, the code below sleeps for good.
     // BEGIN SOLUTION LAB 1
     register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
     __asm__ volatile("hvc #0" : "+r"(x0)::"memory");
