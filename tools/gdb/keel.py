@@ -52,7 +52,7 @@ class KeelEl(gdb.Command):
         super().__init__("keel-el", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
-        cpsr = int(gdb.parse_and_eval("$cpsr"))
+        cpsr = int(gdb.parse_and_eval("$cpsr")) & 0xFFFFFFFF
         el = (cpsr >> 2) & 3
         sp = "SP_EL%d" % el if cpsr & 1 else "SP_EL0"
         masks = "".join(name for bit, name in ((9, "D"), (8, "A"), (7, "I"), (6, "F"))

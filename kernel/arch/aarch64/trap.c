@@ -54,13 +54,15 @@ void trap_el1_sync(struct trapframe *tf)
 {
     // LAB 3: Your code here.
     // A BRK is a breakpoint the kernel put there on purpose: report it with
-    // trap_print_fault(tf, "Kernel"), then resume at the next instruction (ELR points at the
-    // BRK itself).  Anything else is a kernel bug: report it, print a backtrace that starts at
+    // trap_print_fault(tf, "Kernel") and a backtrace of this handler (backtrace(): it walks
+    // through the trap frame's frame record into the code that hit the BRK), then resume at
+    // the next instruction (ELR points at the BRK itself).  Anything else is a kernel bug: report it, print a backtrace that starts at
     // the faulting pc and follows the interrupted code's frame pointer (x29), then stop with
     // halt_after_fault().
     // BEGIN SOLUTION LAB 3
     trap_print_fault(tf, "Kernel");
     if (esr_class(tf->esr) == EC_BRK64) {
+        backtrace();
         tf->elr += 4;
         return;
     }

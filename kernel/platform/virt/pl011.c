@@ -102,8 +102,10 @@ bool uart_enable_rx_interrupt(void)
 {
     // LAB 3: Your code here.
     // Register uart_rx_interrupt for IRQ_UART0 and unmask the receive and receive-timeout
-    // interrupts (IMSC).  Characters that arrived before this raised no interrupt we will
-    // see: move them to the buffer now, by calling the handler once.  Return true.
+    // interrupts (IMSC).  Characters may already wait in the FIFO: whether unmasking raises
+    // an interrupt for them depends on the UART's state (QEMU's keeps the raw status; code
+    // that cleared ICR earlier loses it), so move them to the buffer now, by calling the
+    // handler once.  Return true.
     // BEGIN SOLUTION LAB 3
     irq_register(IRQ_UART0, uart_rx_interrupt);
     mmio_write32(uart_reg(UART_IMSC), INT_RX | INT_RT);
