@@ -84,12 +84,12 @@ COMMON_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -fno-pie -fno-
                  -fno-asynchronous-unwind-tables \
                  -Og -g -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 KCFLAGS := $(COMMON_CFLAGS) -fno-inline-functions-called-once -DLAB=$(LAB) \
-           -Ikernel/include -Ikernel/include/uapi -Ikernel/lib
+           -Ikernel
 # Code that runs before the MMU is on sees all memory as Device memory, where an unaligned
 # access faults (Arm ARM B2.5.2), so it must never be compiled to one.
 KBOOT_CFLAGS := $(KCFLAGS) -mstrict-align -fno-tree-loop-distribute-patterns
-KASFLAGS := -DLAB=$(LAB) -Ikernel/include -Ikernel/include/uapi -Ikernel/lib -g -MMD -MP -D__ASSEMBLY__
-UCFLAGS := $(COMMON_CFLAGS) -DLAB=$(LAB) -Iuser/include -Ikernel/include/uapi -Ikernel/lib
+KASFLAGS := -DLAB=$(LAB) -Ikernel -g -MMD -MP -D__ASSEMBLY__
+UCFLAGS := $(COMMON_CFLAGS) -DLAB=$(LAB) -Iuser/include -Ikernel/uapi -Ikernel/lib
 UASFLAGS := -DLAB=$(LAB) -g -MMD -MP -D__ASSEMBLY__
 
 B := build/lab$(LAB)
@@ -151,7 +151,7 @@ $(KBOOT_OBJS): $(B)/%.o: %.c $(FLAGS_STAMP) | setup-build
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(KBOOT_CFLAGS) -c -o $@ $<
 
-# The kernel carries its own symbol table for backtraces (kernel/ksyms.c).  Link once with an
+# The kernel carries its own symbol table for backtraces (kernel/debug/ksyms.c).  Link once with an
 # empty table, list the symbols, link again with the table placed after everything else: no
 # code or data moves, which tools/mksyms.py --check proves on every build.
 $(B)/ksyms-empty.S: | setup-build
@@ -178,14 +178,20 @@ $(KERNEL): $(B)/kernel-pass1.elf $(B)/ksyms.o
 	$(Q)$(OBJDUMP) -d -S $@ > $(B)/kernel.asm
 
 # ---------------------------------------------------------------------------------------------
-# User programs (from lab 4).  Each program is one .c file, linked with the user library at
-# 0x40_0000 by user/user.ld; build/labN/user/NAME.elf keeps its symbols (for GDB), and a
-# stripped copy goes into the boot archive, build/labN/initrd.cpio, which the kernel carries
-# (kernel/initrd.S).  USER_FILES are data files, archived under their name without extension.
+# User programs (from lab 4).  A program is one .c file (labs/04-scheduler/hello.c) or a
+# folder of .c and .S files (user/servers/console/: a server is a folder); either way it is
+# linked with the user library at 0x40_0000 by user/user.ld into build/labN/user/NAME.elf,
+# which keeps its symbols (for GDB), and a stripped copy goes into the boot archive,
+# build/labN/initrd.cpio, which the kernel carries (kernel/boot/initrd.S).  USER_FILES are
+# data files, archived under their name without extension.
 ULDSCRIPT := user/user.ld
 UOBJ := $(B)/u
 USER_LIB_OBJS := $(patsubst %,$(UOBJ)/%.o,$(basename $(USER_LIB_SRCS)))
-USER_NAMES := $(notdir $(basename $(USER_PROGS)))
+# A program's name: its file's name without .c, or its folder's name.
+program_name = $(notdir $(basename $(patsubst %/,%,$(1))))
+# A program's sources: the file itself, or every .c and .S in the folder.
+program_srcs = $(if $(filter %.c,$(1)),$(1),$(sort $(wildcard $(patsubst %/,%,$(1))/*.c $(patsubst %/,%,$(1))/*.S)))
+USER_NAMES := $(foreach p,$(USER_PROGS),$(call program_name,$(p)))
 USER_ELFS := $(addprefix $(B)/user/,$(addsuffix .elf,$(USER_NAMES)))
 USER_STRIPPED := $(addprefix $(B)/archive/,$(USER_NAMES))
 INITRD := $(B)/initrd.cpio
@@ -200,12 +206,12 @@ $(UOBJ)/%.o: %.S $(FLAGS_STAMP) | setup-build
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(UASFLAGS) -c -o $@ $<
 
-# One link rule per program: build/labN/user/NAME.elf from its source's object.
+# One link rule per program: build/labN/user/NAME.elf from its sources' objects.
 define USER_PROGRAM
-$(B)/user/$(notdir $(basename $(1))).elf: $(UOBJ)/$(basename $(1)).o $(USER_LIB_OBJS) $(ULDSCRIPT)
+$(B)/user/$(call program_name,$(1)).elf: $(patsubst %,$(UOBJ)/%.o,$(basename $(call program_srcs,$(1)))) $(USER_LIB_OBJS) $(ULDSCRIPT)
 	$$(call say,LD,$$@)
 	@mkdir -p $$(@D)
-	$$(Q)$$(LD) -nostdlib -z max-page-size=4096 -T $(ULDSCRIPT) -o $$@ $(UOBJ)/$(basename $(1)).o $(USER_LIB_OBJS)
+	$$(Q)$$(LD) -nostdlib -z max-page-size=4096 -T $(ULDSCRIPT) -o $$@ $(patsubst %,$(UOBJ)/%.o,$(basename $(call program_srcs,$(1)))) $(USER_LIB_OBJS)
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call USER_PROGRAM,$(p))))
 
@@ -219,8 +225,8 @@ $(INITRD): $(USER_STRIPPED) $(USER_FILES) tools/mkcpio.py
 	    $(foreach f,$(USER_FILES),$(basename $(notdir $(f)))=$(f))
 
 # The kernel's copy of the archive.
-$(B)/kernel/initrd.o: $(INITRD)
-$(B)/kernel/initrd.o: KASFLAGS += -DKEEL_INITRD='"$(INITRD)"'
+$(B)/kernel/boot/initrd.o: $(INITRD)
+$(B)/kernel/boot/initrd.o: KASFLAGS += -DKEEL_INITRD='"$(INITRD)"'
 
 -include $(shell find build/lab$(LAB) -name '*.d' 2>/dev/null)
 
@@ -273,7 +279,7 @@ release-check: setup-grade
 # Lists the files each lab owns (used by tools/release.py).
 print-lab-files:
 	@echo "KERNEL $(KERNEL_SRCS) $(KERNEL_BOOT_SRCS) $(KERNEL_HDRS)"
-	@echo "USER $(USER_LIB_SRCS) $(USER_HDRS) $(USER_PROGS) $(USER_FILES)"
+	@echo "USER $(USER_LIB_SRCS) $(USER_HDRS) $(foreach p,$(USER_PROGS),$(call program_srcs,$(p))) $(USER_FILES)"
 	@echo "DOCS $(LAB_DOCS)"
 
 format:

@@ -88,7 +88,7 @@ class Machine:
         QEMU at once (status 125) instead of sleeping until the test's timeout.  `monitor`
         asks for the kernel monitor rather than user programs (from lab 4 on, Keel starts
         init unless told so).  `archive` ({name: bytes}) is packed into an extra boot
-        archive that QEMU's loader puts in the middle of RAM (kernel/archive.c)."""
+        archive that QEMU's loader puts in the middle of RAM (kernel/boot/archive.c)."""
         args = f"nonce={self.nonce} {bootargs}".strip()
         if monitor:
             args = "monitor " + args

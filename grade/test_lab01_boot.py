@@ -33,7 +33,7 @@ def c_rem(a, b):
 
 
 def expected_printf_lines(n):
-    """The three lines selftest_printf(n) must print (kernel/selftest.c shows the calls)."""
+    """The three lines selftest_printf(n) must print (kernel/debug/selftest.c shows the calls)."""
     small = n % 2001 - 1000
     big = wrap(n * -1234567, 64)
     wide = ((n << 32) | (n ^ 0xDEADBEEF)) & (2**64 - 1)

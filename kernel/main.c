@@ -1,27 +1,27 @@
 // main.c — kmain, where the kernel starts after start.S: bring each subsystem up in order,
 // then hand over to the monitor (or, from lab 4, to the first user program).
-#include "board.h"
-#include "bootargs.h"
-#include "dtb.h"
-#include "monitor.h"
-#include "printf.h"
-#include "selftest.h"
-#include "sysreg.h"
-#include "uart.h"
+#include "arch/aarch64/sysreg.h"
+#include "boot/bootargs.h"
+#include "boot/dtb.h"
+#include "debug/monitor.h"
+#include "debug/printf.h"
+#include "debug/selftest.h"
+#include "platform/virt/board.h"
+#include "platform/virt/uart.h"
 #if LAB >= 2
-#include "frame.h"
-#include "kvm.h"
+#include "mm/frame.h"
+#include "mm/kvm.h"
 #endif
 #if LAB >= 3
-#include "console_input.h"
-#include "gic.h"
-#include "irq.h"
-#include "timer.h"
-#include "trap.h"
+#include "arch/aarch64/timer.h"
+#include "arch/aarch64/trap.h"
+#include "dev/console_input.h"
+#include "dev/irq.h"
+#include "platform/virt/gic.h"
 #endif
 #if LAB >= 4
-#include "archive.h"
-#include "task.h"
+#include "boot/archive.h"
+#include "task/task.h"
 #endif
 
 static const char *const lab_titles[] = {

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Checks that every lab has its handout and answer key, and that every handout section the
+"""Checks that every lab has its handout and answer key, that every handout section the
 graders cite in their failure messages ("handouts/02-paging.md, 'Exercise 1'") exists as a
-heading there.  Prints file:line for each problem and exits non-zero if there is any.
+heading there, and that every path of the tree that a handout, answer key, doc or the README
+names (`kernel/mm/frame.c`, `labs/04-scheduler/*.c`) exists.  Prints file:line for each
+problem and exits non-zero if there is any.
 
     check_handouts.py            (run by .ci/run)
 """
+import glob
 import os
 import re
 import sys
@@ -12,6 +15,36 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CITATION = re.compile(r"""handouts/(\d\d-[\w-]+\.md)(?:, '([^']+)')?""")
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+# A path in the tree: starts with one of its top-level folders.  Placeholders such as
+# handouts/NN-*.md or labs/NN-name are not paths and are skipped.
+TREE_PATH = re.compile(r"(?<![\w/.-])((?:kernel|user|labs|grade|tools|docs|handouts|solutions)"
+                       r"/[\w./*-]*[\w*])")
+PLACEHOLDER = re.compile(r"NN|/N\b|NAME")
+
+
+def cited_paths_missing():
+    """file:line problems for paths that prose names but the tree does not have."""
+    problems = []
+    texts = (glob.glob(os.path.join(ROOT, "handouts", "*.md")) +
+             glob.glob(os.path.join(ROOT, "solutions", "*.md")) +
+             glob.glob(os.path.join(ROOT, "docs", "**", "*.md"), recursive=True) +
+             [os.path.join(ROOT, "README.md")])
+    for text in sorted(texts):
+        with open(text, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        for number, line in enumerate(lines, 1):
+            for match in TREE_PATH.finditer(line):
+                path = match.group(1).rstrip(".")
+                if PLACEHOLDER.search(path):
+                    continue
+                found = glob.glob(os.path.join(ROOT, path)) if "*" in path else \
+                    os.path.exists(os.path.join(ROOT, path))
+                if not found:
+                    problems.append(f"{os.path.relpath(text, ROOT)}:{number}: names {path}, "
+                                    "which is not in the tree")
+    return problems
 
 
 def headings(path):
@@ -42,12 +75,13 @@ def main():
                 elif section and not any(section in h for h in headings(path)):
                     problems.append(f"{where}: cites section '{section}', which is not a "
                                     f"heading of handouts/{handout}")
+    problems += cited_paths_missing()
     for p in problems:
         print(p)
     if problems:
         sys.exit(1)
     print(f"handouts: {len(labs)} labs, every handout and answer key present, every cited "
-          "section found")
+          "section and every named path found")
 
 
 if __name__ == "__main__":

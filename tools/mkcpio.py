@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Packs files into a cpio archive in the "newc" format, which Keel's kernel/cpio.c reads.
+"""Packs files into a cpio archive in the "newc" format, which Keel's kernel/boot/cpio.c reads.
 
     mkcpio.py -o OUT.cpio FILE...        each file is stored under its base name
     mkcpio.py -o OUT.cpio NAME=FILE...   ... or under NAME

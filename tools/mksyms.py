@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the kernel's embedded symbol table (see kernel/ksyms.c) as assembly.
+"""Writes the kernel's embedded symbol table (see kernel/debug/ksyms.c) as assembly.
 
     nm -n kernel-pass1.elf | mksyms.py > ksyms.S      the table, from `nm -n` output
     mksyms.py --empty > ksyms-empty.S                 an empty table, for the first link

@@ -100,16 +100,6 @@ char *strchr(const char *s, int c)
     return c == '\0' ? (char *)s : NULL;
 }
 
-char *strncpy(char *dst, const char *src, size_t n)
-{
-    size_t i = 0;
-    for (; i < n && src[i] != '\0'; i++)
-        dst[i] = src[i];
-    for (; i < n; i++)
-        dst[i] = '\0';
-    return dst;
-}
-
 // Copies at most size-1 characters and always terminates (when size > 0); returns strlen(src),
 // so that a result >= size means the copy was cut short.
 size_t strlcpy(char *dst, const char *src, size_t size)

@@ -15,7 +15,6 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
-char *strncpy(char *dst, const char *src, size_t n);
 size_t strlcpy(char *dst, const char *src, size_t size);
 
 // Splits `line` in place into words separated by spaces or tabs (it writes NULs into it):

@@ -13,31 +13,31 @@ KERNEL_SRCS += \
 	kernel/lib/printfmt.c \
 	kernel/lib/string.c \
 	kernel/main.c \
-	kernel/console.c \
-	kernel/printf.c \
-	kernel/ksyms.c \
-	kernel/backtrace.c \
-	kernel/dtb.c \
-	kernel/bootargs.c \
-	kernel/selftest.c \
-	kernel/monitor.c
+	kernel/dev/console.c \
+	kernel/debug/printf.c \
+	kernel/debug/ksyms.c \
+	kernel/debug/backtrace.c \
+	kernel/boot/dtb.c \
+	kernel/boot/bootargs.c \
+	kernel/debug/selftest.c \
+	kernel/debug/monitor.c
 
 KERNEL_HDRS += \
 	kernel/arch/aarch64/kernel.ld \
+	kernel/arch/aarch64/mmio.h \
+	kernel/arch/aarch64/mmu.h \
+	kernel/arch/aarch64/sysreg.h \
+	kernel/boot/bootargs.h \
+	kernel/boot/dtb.h \
+	kernel/debug/backtrace.h \
+	kernel/debug/ksyms.h \
+	kernel/debug/monitor.h \
+	kernel/debug/printf.h \
+	kernel/debug/selftest.h \
+	kernel/dev/console.h \
 	kernel/lib/printfmt.h \
 	kernel/lib/string.h \
-	kernel/include/backtrace.h \
-	kernel/include/board.h \
-	kernel/include/bootargs.h \
-	kernel/include/console.h \
-	kernel/include/dtb.h \
-	kernel/include/ksyms.h \
-	kernel/include/memlayout.h \
-	kernel/include/mmio.h \
-	kernel/include/mmu.h \
-	kernel/include/monitor.h \
-	kernel/include/power.h \
-	kernel/include/printf.h \
-	kernel/include/selftest.h \
-	kernel/include/sysreg.h \
-	kernel/include/uart.h
+	kernel/mm/memlayout.h \
+	kernel/platform/virt/board.h \
+	kernel/platform/virt/power.h \
+	kernel/platform/virt/uart.h

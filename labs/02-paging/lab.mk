@@ -3,18 +3,18 @@
 KERNEL_SRCS += \
 	kernel/arch/aarch64/pagetable.c \
 	kernel/arch/aarch64/fault_status.c \
-	kernel/frame.c \
-	kernel/kmalloc.c \
-	kernel/kvm.c \
-	kernel/mon_vm.c \
-	kernel/mem_selftest.c
+	kernel/mm/frame.c \
+	kernel/mm/kmalloc.c \
+	kernel/mm/kvm.c \
+	kernel/debug/mon_vm.c \
+	kernel/debug/mem_selftest.c
 
 KERNEL_HDRS += \
-	kernel/include/uapi/errno.h \
-	kernel/include/fault_status.h \
-	kernel/include/frame.h \
-	kernel/include/kmalloc.h \
-	kernel/include/kvm.h \
-	kernel/include/mon_vm.h \
-	kernel/include/pagetable.h \
-	kernel/include/tlb.h
+	kernel/arch/aarch64/fault_status.h \
+	kernel/arch/aarch64/pagetable.h \
+	kernel/arch/aarch64/tlb.h \
+	kernel/debug/mon_vm.h \
+	kernel/mm/frame.h \
+	kernel/mm/kmalloc.h \
+	kernel/mm/kvm.h \
+	kernel/uapi/errno.h

@@ -7,17 +7,17 @@ KERNEL_SRCS += \
 	kernel/arch/aarch64/timer.c \
 	kernel/arch/aarch64/pmu.c \
 	kernel/platform/virt/gicv2.c \
-	kernel/irq.c \
-	kernel/console_input.c \
-	kernel/mon_trap.c
+	kernel/dev/irq.c \
+	kernel/dev/console_input.c \
+	kernel/debug/mon_trap.c
 
 KERNEL_HDRS += \
-	kernel/include/console_input.h \
-	kernel/include/esr.h \
-	kernel/include/gic.h \
-	kernel/include/irq.h \
-	kernel/include/mon_trap.h \
-	kernel/include/pmu.h \
-	kernel/include/timer.h \
-	kernel/include/trap.h \
-	kernel/include/trapframe.h
+	kernel/arch/aarch64/esr.h \
+	kernel/arch/aarch64/pmu.h \
+	kernel/arch/aarch64/timer.h \
+	kernel/arch/aarch64/trap.h \
+	kernel/arch/aarch64/trapframe.h \
+	kernel/debug/mon_trap.h \
+	kernel/dev/console_input.h \
+	kernel/dev/irq.h \
+	kernel/platform/virt/gic.h

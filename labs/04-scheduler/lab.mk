@@ -2,28 +2,33 @@
 
 KERNEL_SRCS += \
 	kernel/arch/aarch64/switch.S \
-	kernel/initrd.S \
-	kernel/cpio.c \
-	kernel/archive.c \
-	kernel/uvm.c \
-	kernel/uaccess.c \
-	kernel/elf.c \
-	kernel/task.c \
-	kernel/sched.c \
-	kernel/syscall.c \
-	kernel/sys_task.c \
-	kernel/sys_io.c
+	kernel/boot/initrd.S \
+	kernel/boot/cpio.c \
+	kernel/boot/archive.c \
+	kernel/mm/uvm.c \
+	kernel/mm/uaccess.c \
+	kernel/task/elf.c \
+	kernel/task/task.c \
+	kernel/task/kstack.c \
+	kernel/task/spawn.c \
+	kernel/task/exit.c \
+	kernel/task/sleep.c \
+	kernel/task/sched.c \
+	kernel/syscall/syscall.c \
+	kernel/syscall/sys_task.c \
+	kernel/syscall/sys_io.c
 
 KERNEL_HDRS += \
-	kernel/include/archive.h \
-	kernel/include/context.h \
-	kernel/include/cpio.h \
-	kernel/include/elf.h \
-	kernel/include/syscall.h \
-	kernel/include/task.h \
-	kernel/include/uaccess.h \
-	kernel/include/uvm.h \
-	kernel/include/uapi/syscalls.h
+	kernel/arch/aarch64/context.h \
+	kernel/boot/archive.h \
+	kernel/boot/cpio.h \
+	kernel/mm/uaccess.h \
+	kernel/mm/uvm.h \
+	kernel/syscall/syscall.h \
+	kernel/task/elf.h \
+	kernel/task/kstack.h \
+	kernel/task/task.h \
+	kernel/uapi/syscalls.h
 
 # The user library: crt0, the system call stub and wrappers, printf (the kernel's engine).
 USER_LIB_SRCS += \
@@ -40,8 +45,8 @@ USER_HDRS += \
 
 # Programs for the boot archive: the system's own, then this lab's test programs.
 USER_PROGS += \
-	user/init.c \
-	user/sh.c \
+	user/bin/init.c \
+	user/bin/sh.c \
 	labs/04-scheduler/hello.c \
 	labs/04-scheduler/true.c \
 	labs/04-scheduler/args.c \

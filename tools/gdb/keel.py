@@ -159,7 +159,7 @@ class KeelTf(gdb.Command):
 
 
 class KeelTasks(gdb.Command):
-    """keel-tasks: the task table (kernel/task.c)."""
+    """keel-tasks: the task table (kernel/task/task.h)."""
 
     def __init__(self):
         super().__init__("keel-tasks", gdb.COMMAND_USER)

@@ -11,8 +11,8 @@
 // RAM starts at 1 GiB, and the frame allocator manages up to 4 GiB of it (frame.h).
 // Lab 2 replaces this table with one made of 4 KiB pages and exact permissions.
 #include <stdint.h>
-#include "mmu.h"
-#include "sysreg.h"
+#include "arch/aarch64/mmu.h"
+#include "arch/aarch64/sysreg.h"
 
 #define BOOT_L1_ENTRIES 512
 #define GIB (1UL << 30)

@@ -4,34 +4,34 @@
 // arch/arm64/exceptions_c.c keeps a similar table.  The fault status codes are in
 // fault_status.c (lab 2).
 #include <stdbool.h>
-#include "esr.h"
-#include "fault_status.h"
-#include "printfmt.h"
+#include "arch/aarch64/esr.h"
+#include "arch/aarch64/fault_status.h"
+#include "lib/printfmt.h"
 
 static const char *const exception_class_names[64] = {
-    [0x00] = "unknown reason",
-    [0x01] = "trapped WFI/WFE",
-    [0x07] = "SIMD/floating-point access",
-    [0x0e] = "illegal execution state",
-    [0x15] = "SVC from AArch64",
-    [0x16] = "HVC from AArch64",
-    [0x17] = "SMC from AArch64",
-    [0x18] = "trapped MSR/MRS/system instruction",
-    [0x20] = "instruction abort from EL0",
-    [0x21] = "instruction abort at EL1",
-    [0x22] = "PC alignment fault",
-    [0x24] = "data abort from EL0",
-    [0x25] = "data abort at EL1",
-    [0x26] = "SP alignment fault",
-    [0x2c] = "floating-point exception",
-    [0x2f] = "SError interrupt",
-    [0x30] = "breakpoint from EL0",
-    [0x31] = "breakpoint at EL1",
-    [0x32] = "software step from EL0",
-    [0x33] = "software step at EL1",
-    [0x34] = "watchpoint from EL0",
-    [0x35] = "watchpoint at EL1",
-    [0x3c] = "BRK instruction",
+    [EC_UNKNOWN] = "unknown reason",
+    [EC_WFI_WFE] = "trapped WFI/WFE",
+    [EC_FP_ACCESS] = "SIMD/floating-point access",
+    [EC_ILLEGAL_STATE] = "illegal execution state",
+    [EC_SVC64] = "SVC from AArch64",
+    [EC_HVC64] = "HVC from AArch64",
+    [EC_SMC64] = "SMC from AArch64",
+    [EC_SYSREG] = "trapped MSR/MRS/system instruction",
+    [EC_INSTR_ABORT_LOWER] = "instruction abort from EL0",
+    [EC_INSTR_ABORT_SAME] = "instruction abort at EL1",
+    [EC_PC_ALIGN] = "PC alignment fault",
+    [EC_DATA_ABORT_LOWER] = "data abort from EL0",
+    [EC_DATA_ABORT_SAME] = "data abort at EL1",
+    [EC_SP_ALIGN] = "SP alignment fault",
+    [EC_FP_EXCEPTION] = "floating-point exception",
+    [EC_SERROR] = "SError interrupt",
+    [EC_BREAKPOINT_LOWER] = "breakpoint from EL0",
+    [EC_BREAKPOINT_SAME] = "breakpoint at EL1",
+    [EC_SOFTWARE_STEP_LOWER] = "software step from EL0",
+    [EC_SOFTWARE_STEP_SAME] = "software step at EL1",
+    [EC_WATCHPOINT_LOWER] = "watchpoint from EL0",
+    [EC_WATCHPOINT_SAME] = "watchpoint at EL1",
+    [EC_BRK64] = "BRK instruction",
 };
 
 const char *esr_class_name(unsigned ec)

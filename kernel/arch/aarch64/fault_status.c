@@ -3,7 +3,7 @@
 // Data and instruction aborts report why they happened in a 6-bit fault status code:
 // ESR_EL1.ISS.DFSC or IFSC (Arm ARM D19.2.37, "ISS encoding for an exception from a Data
 // Abort"), and PAR_EL1.FST after an AT instruction.  The table is indexed by the code.
-#include "fault_status.h"
+#include "arch/aarch64/fault_status.h"
 
 static const char *const fault_status_names[64] = {
     [0x00] = "address size fault, level 0",
@@ -27,7 +27,7 @@ static const char *const fault_status_names[64] = {
     [0x16] = "synchronous external abort on table walk, level 2",
     [0x17] = "synchronous external abort on table walk, level 3",
     [0x18] = "synchronous parity or ECC error",
-    [0x21] = "alignment fault",
+    [FSC_ALIGNMENT] = "alignment fault",
     [0x30] = "TLB conflict abort",
     [0x31] = "unsupported atomic hardware update fault",
     [0x34] = "implementation defined fault (lockdown)",

@@ -7,12 +7,12 @@
 // descriptor (also 0b11) holding the page's address and attributes.  Keel never uses block
 // descriptors (0b01 at levels 1 and 2), except boot_mmu.c's boot table.
 #include <stddef.h>
-#include "errno.h"
-#include "frame.h"
-#include "memlayout.h"
-#include "pagetable.h"
-#include "printf.h"
-#include "tlb.h"
+#include "arch/aarch64/pagetable.h"
+#include "arch/aarch64/tlb.h"
+#include "debug/printf.h"
+#include "mm/frame.h"
+#include "mm/memlayout.h"
+#include "uapi/errno.h"
 
 static bool desc_is_valid(pte_t desc)
 {
@@ -173,12 +173,12 @@ void pt_format_perms(uint64_t attrs, char *buf)
 
 const char *pt_memory_type(uint64_t attrs)
 {
-    switch ((attrs >> 2) & 7) {
-    case MAIR_IDX_DEVICE:
+    switch (attrs & DESC_ATTRINDX_MASK) {
+    case DESC_ATTRINDX(MAIR_IDX_DEVICE):
         return "device";
-    case MAIR_IDX_NORMAL:
+    case DESC_ATTRINDX(MAIR_IDX_NORMAL):
         return "normal";
-    case MAIR_IDX_NORMAL_NC:
+    case DESC_ATTRINDX(MAIR_IDX_NORMAL_NC):
         return "normal-nc";
     default:
         return "?";

@@ -1,6 +1,6 @@
 // pmu.c — the Performance Monitors: counting instructions for Keel's benchmarks (given).
-#include "pmu.h"
-#include "sysreg.h"
+#include "arch/aarch64/pmu.h"
+#include "arch/aarch64/sysreg.h"
 
 #define PMCR_E (1u << 0) // enable the counters
 #define PMCR_P (1u << 1) // reset the event counters

@@ -5,7 +5,7 @@
 // stack, clears .bss, lets boot_mmu.c build a tiny page table and turn the MMU on, then jumps
 // to the upper half, where the rest of the kernel is linked, and calls kmain().
 
-#include "memlayout.h"
+#include "mm/memlayout.h"
 
     .section .boot.text, "ax"
     .global _start

@@ -6,9 +6,9 @@
 // registers, the frame pointer, the link register (where to come back to) and SP into
 // *save; loads the same from *load; `ret` then returns to load->x30 on load's stack.  For
 // a task that has run before, that is inside its own earlier call of context_switch; for a
-// new task, task.c points x30 at task_entry, which enters user space (context.h).
+// new task, spawn.c points x30 at task_entry, which enters user space (context.h).
 
-#include "context.h"
+#include "arch/aarch64/context.h"
 
     .text
     .global context_switch
@@ -40,7 +40,7 @@ context_switch:
     //| b       context_switch_not_written
     // END SOLUTION
 
-// Where a new task starts in the kernel: its SP points at the trap frame task.c prepared,
+// Where a new task starts in the kernel: its SP points at the trap frame spawn.c prepared,
 // so returning from an exception that never happened enters user space at the program's
 // entry point.
     .global task_entry

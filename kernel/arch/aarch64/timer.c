@@ -5,12 +5,12 @@
 // next deadline one interval after the previous *deadline*, not after "now": the time the
 // handler takes to run then never accumulates, and the rate stays exact (Arm ARM D11.2.4,
 // "Timers").
-#include "board.h"
-#include "bootargs.h"
-#include "irq.h"
-#include "printf.h"
-#include "sysreg.h"
-#include "timer.h"
+#include "arch/aarch64/sysreg.h"
+#include "arch/aarch64/timer.h"
+#include "boot/bootargs.h"
+#include "debug/printf.h"
+#include "dev/irq.h"
+#include "platform/virt/board.h"
 
 #define CNTV_CTL_ENABLE (1u << 0)
 #define CNTV_CTL_IMASK (1u << 1) // 1 masks the interrupt

@@ -1,16 +1,16 @@
 // trap.c — what happens after vectors.S has saved the registers: decide what the exception
 // was and deal with it.
 #include <stdbool.h>
-#include "backtrace.h"
-#include "esr.h"
-#include "irq.h"
-#include "ksyms.h"
-#include "printf.h"
-#include "sysreg.h"
-#include "trap.h"
+#include "arch/aarch64/esr.h"
+#include "arch/aarch64/sysreg.h"
+#include "arch/aarch64/trap.h"
+#include "debug/backtrace.h"
+#include "debug/ksyms.h"
+#include "debug/printf.h"
+#include "dev/irq.h"
 #if LAB >= 4
-#include "syscall.h"
-#include "task.h"
+#include "syscall/syscall.h"
+#include "task/task.h"
 #endif
 
 extern char vector_table[];

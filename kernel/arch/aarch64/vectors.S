@@ -15,7 +15,7 @@
 // stack, calls the C handler with a pointer to it, restores it and returns with `eret`,
 // which puts ELR_EL1 back into the PC and SPSR_EL1 back into PSTATE.
 
-#include "trapframe.h"
+#include "arch/aarch64/trapframe.h"
 
 // Saves the interrupted registers as a struct trapframe, below the current SP.
 .macro save_trapframe

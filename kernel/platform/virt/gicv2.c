@@ -4,10 +4,10 @@
 // (distributor) and 4.4 (CPU interface).  INTIDs 0-15 are SGIs (software-generated),
 // 16-31 PPIs (private to a CPU: its timers), 32 and up SPIs (shared: devices).
 #include <stdint.h>
-#include "board.h"
-#include "gic.h"
-#include "memlayout.h"
-#include "mmio.h"
+#include "arch/aarch64/mmio.h"
+#include "mm/memlayout.h"
+#include "platform/virt/board.h"
+#include "platform/virt/gic.h"
 
 // Distributor.
 #define GICD_CTLR 0x000       // bit 0: forward interrupts to CPU interfaces
@@ -70,11 +70,6 @@ void gic_enable(unsigned intid)
     // STUB
     //| (void)intid;
     // END SOLUTION
-}
-
-void gic_disable(unsigned intid)
-{
-    mmio_write32(gicd(GICD_ICENABLER + 4 * (intid / 32)), 1u << (intid % 32));
 }
 
 unsigned gic_acknowledge(void)

@@ -4,14 +4,14 @@
 // Manual" (DDI 0183), chapter 3.  QEMU ignores the baud rate, but we set it as real hardware
 // needs: 115200 baud from the 24 MHz reference clock.
 #include <stdint.h>
-#include "board.h"
-#include "memlayout.h"
-#include "mmio.h"
-#include "uart.h"
+#include "arch/aarch64/mmio.h"
+#include "mm/memlayout.h"
+#include "platform/virt/board.h"
+#include "platform/virt/uart.h"
 #if LAB >= 3
-#include "board.h"
-#include "console_input.h"
-#include "irq.h"
+#include "dev/console_input.h"
+#include "dev/irq.h"
+#include "platform/virt/board.h"
 #endif
 
 // Register offsets (DDI 0183 table 3-1).

@@ -6,9 +6,9 @@
 // Semihosting (Arm's "Semihosting for AArch32 and AArch64", IHI 0100) lets a program ask the
 // debugger or emulator for services with `hlt #0xf000`; QEMU offers it with -semihosting.
 #include <stdint.h>
-#include "bootargs.h"
-#include "power.h"
-#include "printf.h"
+#include "boot/bootargs.h"
+#include "debug/printf.h"
+#include "platform/virt/power.h"
 
 #define PSCI_SYSTEM_OFF 0x84000008u // function ID, DEN 0022 table 5.1 (SMC32 convention)
 #define SEMIHOSTING_SYS_EXIT 0x18
