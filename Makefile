@@ -111,7 +111,7 @@ QEMUOPTS = -M virt -cpu cortex-a72 -m $(MEM) -nographic -nic none \
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: build help setup setup-build setup-qemu setup-gdb setup-grade qemu qemu-gdb gdb grade release release-check clean \
-        format print-lab-files $(LAB_GOAL)
+        format print-lab-files transcripts check-transcripts $(LAB_GOAL)
 
 build: $(KERNEL) $(USER_ELFS)
 
@@ -276,6 +276,18 @@ release: setup-build
 release-check: setup-grade
 	$(Q)$(PYTHON) tools/release.py check $(if $(LAB_CHOSEN),--lab $(LAB))
 
+# ---------------------------------------------------------------------------------------------
+# Handout transcripts.  Every block of output in handouts/ and solutions/ names the command that
+# produced it (tools/transcripts.py explains the markers); these run the commands again.
+# WHERE=handouts/02-paging.md (or FILE:LINE) limits them to some blocks.
+WHERE ?=
+
+transcripts: setup-grade setup-gdb
+	$(Q)$(PYTHON) tools/transcripts.py write $(WHERE)
+
+check-transcripts: setup-grade setup-gdb
+	$(Q)$(PYTHON) tools/transcripts.py check $(WHERE)
+
 # Lists the files each lab owns (used by tools/release.py).
 print-lab-files:
 	@echo "KERNEL $(KERNEL_SRCS) $(KERNEL_BOOT_SRCS) $(KERNEL_HDRS)"
@@ -300,6 +312,8 @@ help:
 	@echo "  make grade LAB=N       grade lab N (with labs 1..N-1 as regression tests)"
 	@echo "  make release LAB=N DEST=dir [STRIP=all]   write the student tree for lab N"
 	@echo "  make release-check     prove each lab's release: builds, earlier labs pass, lab N fails"
+	@echo "  make transcripts       regenerate the output shown in handouts/ and solutions/"
+	@echo "  make check-transcripts fail if any of it differs from what its command prints now"
 	@echo "  make setup             install the toolchain (Debian/Ubuntu)"
 	@echo "  make format            clang-format the C sources"
 	@echo "  make clean             remove build/"

@@ -68,8 +68,9 @@ def free_port():
 class Machine:
     """One QEMU running one Keel kernel, with its serial line on a pipe."""
 
-    def __init__(self, lab, log_path, handout):
+    def __init__(self, lab, log_path, handout, kernel=None):
         self.lab = lab
+        self.kernel = kernel or kernel_path(lab)  # another tree's build (tools/transcripts.py)
         self.log_path = log_path
         self.handout = handout
         self.process = None
@@ -88,8 +89,11 @@ class Machine:
         QEMU at once (status 125) instead of sleeping until the test's timeout.  `monitor`
         asks for the kernel monitor rather than user programs (from lab 4 on, Keel starts
         init unless told so).  `archive` ({name: bytes}) is packed into an extra boot
-        archive that QEMU's loader puts in the middle of RAM (kernel/boot/archive.c)."""
-        args = f"nonce={self.nonce} {bootargs}".strip()
+        archive that QEMU's loader puts in the middle of RAM (kernel/boot/archive.c).
+        With self.nonce set to None, no nonce is added: the boot arguments are exactly those
+        given, as with `make qemu BOOTARGS=...` (tools/transcripts.py)."""
+        args = f"nonce={self.nonce} {bootargs}".strip() if self.nonce is not None \
+            else bootargs.strip()
         if monitor:
             args = "monitor " + args
         if semihosting:
@@ -104,7 +108,7 @@ class Machine:
             args = f"archive=0x{address:x} " + args
         cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", cpu, "-m", mem,
                "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
-               "-no-reboot", "-kernel", kernel_path(self.lab), "-append", args]
+               "-no-reboot", "-kernel", self.kernel, "-append", args]
         cmd += lab_qemu_options(self.lab)
         if semihosting:
             cmd += ["-semihosting"]

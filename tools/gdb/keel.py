@@ -17,7 +17,7 @@ import re
 import gdb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SESSION = os.path.join(ROOT, "build", "gdb-session")
+SESSION = os.environ.get("KEEL_GDB_SESSION") or os.path.join(ROOT, "build", "gdb-session")
 
 
 class KeelPrefix(gdb.Command):
