@@ -56,17 +56,21 @@ Kinds:
   manual the block is not generated (say why, in the parentheses); keep these rare.
 
 Options of every kind:
-  lab=N             the lab (boot, gdb: required; sh: lab N is built first)
+  lab=N             the lab (boot, gdb: required; sh: lab N, or labs N,M,..., are built first)
   bootargs="..."    the kernel's boot arguments (boot, gdb); mem=128M; qemuextra="-icount
                     shift=0" (more QEMU options); semihosting (boot argument and -semihosting,
                     as the grader passes them)
   patch=NAME        run in a copy of the tree with solutions/patches/NAME.patch applied,
                     built in build/transcripts/trees/NAME (for the output of a mistake)
+  release=N         run in the student tree of lab N (what `make release LAB=N` writes: lab
+                    N's solutions are stubs); solved=FILE,FILE keeps lab N's solutions in
+                    those files (what the student sees once those exercises are done)
   scratch           run in an unpatched copy (for sh commands that build)
   vary="s/RE/TEXT/" replace what legitimately varies between runs (a port, a timing) with
                     a fixed text, in the generated output; repeatable; keep these few
   lines=1-3,9       keep only these lines of the output; each gap becomes a line "..."
-  grep=RE           keep only the lines that match RE (as a pipe into grep would)
+  grep=RE           keep only the lines that match RE (as a pipe into grep would), and the
+                    commands' own lines ($ ..., (gdb) ...) of sh and gdb blocks
   timeout=S         seconds to wait for each step (default 10)
 
 The output is normalised: trailing spaces go, control characters other than tab show as ^X
@@ -94,8 +98,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "grade"))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
 import harness  # noqa: E402  (the graders' harness: boots QEMU, talks over the serial line)
 import pytest  # noqa: E402  (harness reports failures with pytest.fail)
+import release as release_tool  # noqa: E402  (tools/release.py: student trees, their parser)
 
 WORK = os.path.join(ROOT, "build", "transcripts")
 TREES = os.path.join(WORK, "trees")
@@ -107,11 +113,11 @@ MARKER_START = re.compile(r"^\s*<!--\s*transcript:")
 PROMPTS = ("K> ", "$ ")
 KINDS = ("boot", "gdb", "sh", "manual")
 OPTIONS = {
-    "boot": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "scratch",
-             "vary", "lines", "grep", "timeout", "from", "end", "status", "final-prompt", "show"},
-    "gdb": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "scratch",
-            "vary", "lines", "grep", "timeout", "type", "attach", "continued"},
-    "sh": {"lab", "patch", "release", "scratch", "vary", "lines", "grep", "timeout", "fails"},
+    "boot": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "solved",
+             "scratch", "vary", "lines", "grep", "timeout", "from", "end", "status", "final-prompt", "show"},
+    "gdb": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "solved",
+            "scratch", "vary", "lines", "grep", "timeout", "type", "attach", "continued"},
+    "sh": {"lab", "patch", "release", "solved", "scratch", "vary", "lines", "grep", "timeout", "fails"},
     "manual": set(),
 }
 REPEATABLE = {"vary", "type"}
@@ -216,8 +222,19 @@ def parse_marker(text, where):
     if kind in ("boot", "gdb") and "lab" not in options:
         raise TranscriptError(f"{where}: {kind} blocks need lab=N")
     for name in ("lab", "release", "status"):
-        if name in options and not options[name].isdigit():
-            raise TranscriptError(f"{where}: {name}={options[name]} is not a number")
+        value = options.get(name, "0")
+        if not (value.isdigit() or (name == "lab" and kind == "sh" and
+                                    all(n.isdigit() for n in value.split(",")))):
+            raise TranscriptError(f"{where}: {name}={value} is not a number"
+                                  + (" (or, for sh, numbers: lab=1,4)" if name == "lab" else ""))
+    if options.get("show", "make") != "make":
+        raise TranscriptError(f"{where}: show={options['show']}: only show=make exists")
+    if "solved" in options and "release" not in options:
+        raise TranscriptError(f"{where}: solved=FILES keeps solutions in a student tree: it "
+                              "needs release=N")
+    for path in options.get("solved", "").split(","):
+        if path and not os.path.exists(os.path.join(ROOT, path)):
+            raise TranscriptError(f"{where}: solved={path}: no such file")
     if "status" in options and options.get("end") != "exit":
         raise TranscriptError(f"{where}: status=N checks QEMU's exit status: it needs end=exit")
     for rule in options.get("vary", []):
@@ -362,7 +379,9 @@ def excerpt(lines, marker, where):
     lines = text.split("\n")
     if "grep" in marker.options:
         pattern = re.compile(marker.get("grep"))
-        lines = [line for line in lines if pattern.search(line)]
+        command = {"sh": "$ ", "gdb": "(gdb) "}.get(marker.kind)
+        lines = [line for line in lines
+                 if pattern.search(line) or (command and line.startswith(command))]
     if "lines" in marker.options:
         keep = set()
         for first, last in parse_ranges(marker.get("lines"), where):
@@ -439,6 +458,9 @@ def tree_name(marker):
     parts = []
     if marker.get("release"):
         parts.append(f"release-{marker.get('release')}")
+    if marker.get("solved"):
+        parts.append("solved-" + "-".join(os.path.splitext(os.path.basename(p))[0]
+                                          for p in marker.get("solved").split(",")))
     if marker.get("patch"):
         parts.append(marker.get("patch"))
     if not parts and marker.get("scratch"):
@@ -446,10 +468,11 @@ def tree_name(marker):
     return "+".join(parts) or None
 
 
-def prepare_tree(name, release, patch, where):
+def prepare_tree(name, release, solved, patch, where):
     """build/transcripts/trees/NAME: the working tree (or the student tree of lab `release`,
-    as `make release` writes it), with the patch applied.  Files are only rewritten when
-    their contents change, so that make rebuilds only what it must."""
+    as `make release` writes it, with the solutions of lab `release` kept in the files
+    `solved` names), with the patch applied.  Files are only rewritten when their contents
+    change, so that make rebuilds only what it must."""
     with tempfile.TemporaryDirectory() as scratch:
         if release:
             source = os.path.join(scratch, "release")
@@ -462,6 +485,12 @@ def prepare_tree(name, release, patch, where):
                                       + result.stdout)
             files = sorted(os.path.relpath(os.path.join(folder, n), source)
                            for folder, _, names in os.walk(source) for n in names)
+            for path in solved:
+                with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+                    items = release_tool.parse(path, f.read().split("\n"))
+                lines, _ = release_tool.render(items, int(release), set())
+                with open(os.path.join(source, path), "w", encoding="utf-8") as f:
+                    f.write("\n".join(lines))
         else:
             source, files = ROOT, tree_files()
         changed = patched_contents(patch, source, files, where) if patch else {}
@@ -504,7 +533,7 @@ class Run:
     def __init__(self, marker, tree):
         self.marker = marker
         self.tree = tree
-        self.lab = int(marker.get("lab", 0))
+        self.lab = int(marker.get("lab", "0").split(",")[0])
 
     def kernel(self):
         return os.path.join(self.tree, "build", f"lab{self.lab}", "kernel.elf")
@@ -595,10 +624,6 @@ def run_boot(run, where):
         text = machine.output[start or 0:stop]
     finally:
         machine.stop()
-    if marker.get("show") == "make":
-        text = make_command_line(marker) + "\n" + text
-    elif marker.get("show") is not None:
-        raise TranscriptError(f"{where}: show={marker.get('show')}: only show=make exists")
     return text
 
 
@@ -692,7 +717,10 @@ def generate(block, tree):
         raw = RUNNERS[block.marker.kind](run, where)
     except pytest.fail.Exception as failure:  # the harness's way of saying "timed out" etc.
         raise TranscriptError(f"{where}: {failure}")
-    return excerpt(normalise(raw, {ROOT, tree}), block.marker, where)
+    lines = excerpt(normalise(raw, {ROOT, tree}), block.marker, where)
+    if block.marker.get("show") == "make":
+        lines.insert(0, make_command_line(block.marker))
+    return lines
 
 
 # --- the commands --------------------------------------------------------------------------------
@@ -738,14 +766,15 @@ def prepare(blocks, verbose):
         started = time.monotonic()
         try:
             marker = users[0][0].marker
-            tree = ROOT if name is None else prepare_tree(name, marker.get("release"),
+            solved = [p for p in marker.get("solved", "").split(",") if p]
+            tree = ROOT if name is None else prepare_tree(name, marker.get("release"), solved,
                                                           marker.get("patch"), users[0][1])
         except TranscriptError as error:
             errors += [str(error)] + [f"{where}: not run: see the error above"
                                       for _, where in users[1:]]
             continue
-        labs = sorted({int(b.marker.get("lab")) for b, _ in users
-                       if b.marker.get("lab") and b.marker.kind in ("boot", "gdb", "sh")})
+        labs = sorted({int(n) for b, _ in users for n in b.marker.get("lab", "").split(",")
+                       if n})
         for block, where in users:
             trees[id(block)] = tree
         for lab in labs:
@@ -754,7 +783,7 @@ def prepare(blocks, verbose):
             except TranscriptError as error:
                 errors.append(str(error))
                 for block, _ in users:
-                    if block.marker.get("lab") == str(lab) and block.marker.kind != "sh":
+                    if str(lab) in block.marker.get("lab", "").split(","):
                         trees.pop(id(block), None)
         if verbose:
             print(f"  tree {name or '.'}: labs {labs} ready in "
