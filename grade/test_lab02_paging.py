@@ -250,8 +250,19 @@ def test_identity_map_and_stack_guard_page_are_gone(keel, elf):
     k = keel.boot()
     k.prompt()
     guard = elf.address("boot_stack_guard")
-    for va in (0x40200000 + random.randrange(0, 0x10000, 8), 0x09000000, 0, guard + 8 * random.randrange(512)):
+    offset = 8 * random.randrange(512)
+    identity = random.randrange(0, 0x10000, 8)
+    cases = [
+        (0x40200000 + identity, f"the old identity map of the kernel image (0x40200000 + "
+         f"0x{identity:x}, the kernel's physical address: the lower half must be empty)"),
+        (0x09000000, "the old identity map of the UART (its physical address, 0x09000000)"),
+        (0, "address 0 (a NULL pointer must fault)"),
+        (guard + offset, f"the boot stack's guard page (boot_stack_guard + 0x{offset:x}, "
+         "the page below the boot stack, which must stay unmapped)"),
+    ]
+    for va, what in cases:
         out = k.command(f"pt 0x{va:x}")
         assert re.search(r"0x%016x: not mapped" % va, out) and "read faults (translation fault" in out, \
-            k.explain(f"0x{va:x} not mapped, and the MMU's read to fault with a translation fault",
-                      got=out.strip(), section="handouts/02-paging.md, 'Exercise 4'")
+            k.explain(f"0x{va:x}, {what}, not mapped, and the MMU's read to fault with a "
+                      "translation fault", got=out.strip(),
+                      section="handouts/02-paging.md, 'Exercise 4'")

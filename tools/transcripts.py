@@ -410,7 +410,8 @@ _make_lock = threading.Lock()
 def make(tree, target, where):
     """Builds one target in a tree; a failure is an error of the block that needed it."""
     with _make_lock:
-        result = subprocess.run(["make", "-s", "--no-print-directory", target], cwd=tree,
+        result = subprocess.run(["make", "-s", "--no-print-directory",
+                                 f"-j{os.cpu_count() or 1}", target], cwd=tree,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
         raise TranscriptError(f"{where}: `make {target}` failed in {os.path.relpath(tree, ROOT)}:"

@@ -7,9 +7,10 @@
                     would print it
     keel-pt ADDR    walk the live page table for ADDR (TTBR1 for kernel addresses, TTBR0
                     for user ones) and show each level's descriptor and the permissions
-                    (lab 2 on)
+                    (from lab 1 on: the boot table too)
     keel-tf [ADDR]  a trap frame (default: the one the current exception saved; lab 3 on)
     keel-tasks      the task table: pid, state, name, kernel stack (lab 4 on)
+Commands a lab's kernel cannot support yet say so and which lab adds what they need.
 """
 import os
 import re
@@ -21,7 +22,7 @@ SESSION = os.environ.get("KEEL_GDB_SESSION") or os.path.join(ROOT, "build", "gdb
 
 
 class KeelPrefix(gdb.Command):
-    """Keel's commands: keel-attach, keel-el, keel-sym (see tools/gdb/keel.py)."""
+    """Keel's commands: keel-attach, keel-el, keel-sym, keel-pt, keel-tf, keel-tasks."""
 
     def __init__(self):
         super().__init__("keel", gdb.COMMAND_USER, prefix=True)
@@ -109,7 +110,7 @@ def describe_descriptor(desc):
 
 
 class KeelPt(gdb.Command):
-    """keel-pt ADDR: walk the page table the MMU uses now for ADDR, level by level."""
+    """keel-pt ADDR: walk the live page table for ADDR, level by level (any lab)."""
 
     def __init__(self):
         super().__init__("keel-pt", gdb.COMMAND_USER)
@@ -141,13 +142,17 @@ class KeelPt(gdb.Command):
 
 
 class KeelTf(gdb.Command):
-    """keel-tf [ADDR]: print a struct trapframe (default: at $sp in an exception stub)."""
+    """keel-tf [ADDR]: a struct trapframe, by default at $sp in an exception stub (lab 3 on)."""
 
     def __init__(self):
         super().__init__("keel-tf", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
         address = address_of(arg or "$sp")
+        try:
+            gdb.lookup_type("struct trapframe")
+        except gdb.error:
+            raise gdb.GdbError("keel-tf: this kernel has no trap frames (lab 3 adds them)")
         tf = gdb.parse_and_eval(f"*(struct trapframe *){address}")
         for i in range(0, 31, 4):
             print("  " + "  ".join(f"x{j:<2} 0x{int(tf['x'][j]) & (2**64 - 1):016x}"
@@ -159,12 +164,14 @@ class KeelTf(gdb.Command):
 
 
 class KeelTasks(gdb.Command):
-    """keel-tasks: the task table (kernel/task/task.h)."""
+    """keel-tasks: the task table, kernel/task/task.h (lab 4 on)."""
 
     def __init__(self):
         super().__init__("keel-tasks", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
+        if gdb.lookup_global_symbol("tasks") is None:
+            raise gdb.GdbError("keel-tasks: this kernel has no task table (lab 4 adds it)")
         tasks = gdb.parse_and_eval("tasks")
         current = int(gdb.parse_and_eval("current"))
         count = tasks.type.range()[1] + 1
