@@ -123,9 +123,10 @@ void mon_busy(int argc, char **argv)
         printf("usage: busy MS, MS up to 10000\n");
         return;
     }
-    printf("busy: spinning for up to %lu ms, or until a line is typed\n", ms);
+    // Count from before the announcement: input typed as soon as it appears must count.
     uint64_t before = console_input_received();
     uint64_t start = timer_counter();
+    printf("busy: spinning for up to %lu ms, or until a line is typed\n", ms);
     // Keep time by the tick count, a variable in memory: reading CNTVCT_EL0 in a tight loop
     // makes QEMU take its global lock on every read, which can starve the thread that
     // delivers serial input to the UART, the very thing this command is waiting for.
