@@ -41,8 +41,9 @@ Kinds:
           type: TEXT        type TEXT and Enter at once (input while a command runs)
           expect: REGEX     wait until REGEX appears
         The block is the serial output from the first prompt (from=boot: from the first
-        byte) up to the prompt after the last line typed (final-prompt: including it), or up
-        to the end of the line where end=REGEX matches, or until QEMU exits (end=exit).
+        byte; from=REGEX: from the line where REGEX first matches) up to the prompt after
+        the last line typed (final-prompt: including it), or up to the end of the line
+        where end=REGEX matches, or until QEMU exits (end=exit; status=N: with status N).
         Without session lines it ends at the first prompt.  show=make puts the equivalent
         `$ make lab-N qemu ...` line on top.
   gdb   boots lab N stopped (`make lab-N qemu-gdb`), attaches GDB as `make gdb` does
@@ -51,7 +52,8 @@ Kinds:
         serial line when the monitor's prompt appears; attach shows what `make gdb` printed
         while attaching.
   sh    runs each `$ COMMAND` line with bash in the tree's top folder and shows it with its
-        output (stdout and stderr); a bare COMMAND line runs unseen.  Every command must
+        output (stdout and stderr); a bare COMMAND line runs unseen.  A line that ends in a
+        backslash goes on on the next line, as in the shell.  Every command must
         succeed, except the last one with `fails`, which must fail.
   manual the block is not generated (say why, in the parentheses); keep these rare.
 
@@ -69,8 +71,10 @@ Options of every kind:
   vary="s/RE/TEXT/" replace what legitimately varies between runs (a port, a timing) with
                     a fixed text, in the generated output; repeatable; keep these few
   lines=1-3,9       keep only these lines of the output; each gap becomes a line "..."
-  grep=RE           keep only the lines that match RE (as a pipe into grep would), and the
-                    commands' own lines ($ ..., (gdb) ...) of sh and gdb blocks
+  grep=RE           keep only the lines that match RE (as a pipe into grep would); a gdb
+                    block keeps its (gdb) lines too
+  tail=N            keep only the last N lines, after a line "..."
+                    (in sh blocks, lines, grep and tail apply to each command's output)
   timeout=S         seconds to wait for each step (default 10)
 
 The output is normalised: trailing spaces go, control characters other than tab show as ^X
@@ -114,10 +118,12 @@ PROMPTS = ("K> ", "$ ")
 KINDS = ("boot", "gdb", "sh", "manual")
 OPTIONS = {
     "boot": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "solved",
-             "scratch", "vary", "lines", "grep", "timeout", "from", "end", "status", "final-prompt", "show"},
+             "scratch", "vary", "lines", "grep", "tail", "timeout", "from", "end", "status",
+             "final-prompt", "show"},
     "gdb": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "solved",
-            "scratch", "vary", "lines", "grep", "timeout", "type", "attach", "continued"},
-    "sh": {"lab", "patch", "release", "solved", "scratch", "vary", "lines", "grep", "timeout", "fails"},
+            "scratch", "vary", "lines", "grep", "tail", "timeout", "type", "attach", "continued"},
+    "sh": {"lab", "patch", "release", "solved", "scratch", "vary", "lines", "grep", "tail",
+           "timeout", "fails"},
     "manual": set(),
 }
 REPEATABLE = {"vary", "type"}
@@ -221,7 +227,7 @@ def parse_marker(text, where):
             options[name] = value
     if kind in ("boot", "gdb") and "lab" not in options:
         raise TranscriptError(f"{where}: {kind} blocks need lab=N")
-    for name in ("lab", "release", "status"):
+    for name in ("lab", "release", "status", "tail"):
         value = options.get(name, "0")
         if not (value.isdigit() or (name == "lab" and kind == "sh" and
                                     all(n.isdigit() for n in value.split(",")))):
@@ -241,8 +247,8 @@ def parse_marker(text, where):
         parse_substitution(rule, where)
     if "lines" in options:
         parse_ranges(options["lines"], where)
-    for name in ("grep", "end"):
-        if name in options and options[name] != "exit":
+    for name in ("grep", "end", "from"):
+        if name in options and options[name] not in ("exit", "boot"):
             try:
                 re.compile(options[name])
             except re.error as error:
@@ -371,7 +377,8 @@ def normalise(text, trees):
     return lines
 
 
-def excerpt(lines, marker, where):
+def excerpt(lines, marker, where, may_be_empty=False):
+    """vary, then grep, lines and tail, as the marker asks."""
     text = "\n".join(lines)
     for rule in marker.get("vary", []):
         pattern, replacement = parse_substitution(rule, where)
@@ -379,9 +386,8 @@ def excerpt(lines, marker, where):
     lines = text.split("\n")
     if "grep" in marker.options:
         pattern = re.compile(marker.get("grep"))
-        command = {"sh": "$ ", "gdb": "(gdb) "}.get(marker.kind)
-        lines = [line for line in lines
-                 if pattern.search(line) or (command and line.startswith(command))]
+        lines = [line for line in lines if pattern.search(line) or
+                 (marker.kind == "gdb" and line.startswith("(gdb) "))]
     if "lines" in marker.options:
         keep = set()
         for first, last in parse_ranges(marker.get("lines"), where):
@@ -397,7 +403,13 @@ def excerpt(lines, marker, where):
             elif not kept or kept[-1] != "...":
                 kept.append("...")
         lines = kept
-    if not lines:
+    if "tail" in marker.options:
+        count = int(marker.get("tail"))
+        if len(lines) > count:
+            lines = ["..."] + lines[-count:]
+    if lines == [""]:
+        lines = []
+    if not lines and not may_be_empty:
         raise TranscriptError(f"{where}: the excerpt is empty")
     return lines
 
@@ -578,7 +590,7 @@ def run_boot(run, where):
     timeout = float(marker.get("timeout", 10))
     machine = boot_machine(run, where)
     try:
-        start = 0 if marker.get("from") == "boot" else None
+        start = 0 if marker.get("from") is not None else None
         pending, prompt = None, None
         for line in marker.body:
             typed = next((p for p in PROMPTS if line.startswith(p) or line == p.strip()), None)
@@ -623,6 +635,11 @@ def run_boot(run, where):
             match = machine.expect(pattern, timeout=timeout, what="the prompt")
             stop = match.end() if marker.get("final-prompt") else match.start()
         text = machine.output[start or 0:stop]
+        if marker.get("from") not in (None, "boot"):
+            match = re.search(marker.get("from"), text, re.M)
+            if not match:
+                raise TranscriptError(f"{where}: from={marker.get('from')!r} matches nothing")
+            text = text[text.rfind("\n", 0, match.start()) + 1:]
     finally:
         machine.stop()
     return text
@@ -686,8 +703,12 @@ def run_sh(run, where):
     marker = run.marker
     timeout = float(marker.get("timeout", 10))
     shown_text = []
-    commands = [(line[2:], True) if line.startswith("$ ") else (line, False)
-                for line in marker.body]
+    commands = []
+    for line in marker.body:
+        if commands and commands[-1][0].endswith("\\"):
+            commands[-1] = (commands[-1][0] + "\n" + line, commands[-1][1])  # continued
+        else:
+            commands.append((line[2:], True) if line.startswith("$ ") else (line, False))
     env = dict(os.environ, LC_ALL="C")
     for number, (command, shown) in enumerate(commands, 1):
         try:
@@ -703,8 +724,8 @@ def run_sh(run, where):
                                   + (" but should fail (fails)" if expected_failure else "")
                                   + ":\n" + result.stdout[-2000:])
         if shown:
-            shown_text.append("$ " + command + "\n" + result.stdout)
-    return "".join(shown_text)
+            shown_text.append((command, result.stdout))
+    return shown_text
 
 
 RUNNERS = {"boot": run_boot, "gdb": run_gdb, "sh": run_sh}
@@ -718,6 +739,14 @@ def generate(block, tree):
         raw = RUNNERS[block.marker.kind](run, where)
     except pytest.fail.Exception as failure:  # the harness's way of saying "timed out" etc.
         raise TranscriptError(f"{where}: {failure}")
+    if block.marker.kind == "sh":
+        # Each command is shown as typed; the excerpt options apply to each one's output.
+        lines = []
+        for command, output in raw:
+            lines += ("$ " + command).split("\n")
+            lines += excerpt(normalise(output, {ROOT, tree}), block.marker, where,
+                             may_be_empty=True)
+        return lines
     lines = excerpt(normalise(raw, {ROOT, tree}), block.marker, where)
     if block.marker.get("show") == "make":
         lines.insert(0, make_command_line(block.marker))
