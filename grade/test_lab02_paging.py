@@ -53,9 +53,11 @@ def runs_covering(runs, start, end):
 
 
 def symbol_in(elf, kinds, start, end):
-    """A random data/code symbol of an nm type in `kinds` inside [start, end)."""
-    choices = [a for a, t, n in elf.symbols if t in kinds and start <= a < end and not n.startswith("_")]
-    return random.choice(choices) if choices else start
+    """A random data/code symbol of an nm type in `kinds` inside [start, end): (address,
+    name)."""
+    choices = [(a, n) for a, t, n in elf.symbols
+               if t in kinds and start <= a < end and not n.startswith("_")]
+    return random.choice(choices) if choices else (start, "the start of the section")
 
 
 @pytest.mark.points(10)
@@ -211,24 +213,30 @@ def test_pt_translates_like_the_elf_and_the_mmu_agrees(keel, elf):
     k = keel.boot()
     k.prompt()
     a = elf.address
+    text = symbol_in(elf, "Tt", a("_text_start"), a("_text_end"))
+    rodata = symbol_in(elf, "Rr", a("_rodata_start"), a("_rodata_end"))
+    bss = symbol_in(elf, "Bb", a("boot_stack_top"), a("_bss_end"))
     cases = [
-        (symbol_in(elf, "Tt", a("_text_start"), a("_text_end")), "R-X ---", False),
-        (symbol_in(elf, "Rr", a("_rodata_start"), a("_rodata_end")), "R-- ---", False),
-        (symbol_in(elf, "Bb", a("boot_stack_top"), a("_bss_end")), "RW- ---", True),
-        (random.randrange(a("_end"), KERNBASE + RAM_BASE + 128 * MIB, 8), "RW- ---", True),
+        (text[0], f"{text[1]} in .text", "R-X ---", False),
+        (rodata[0], f"{rodata[1]} in .rodata", "R-- ---", False),
+        (bss[0], f"{bss[1]} in .bss", "RW- ---", True),
+        (random.randrange(a("_end"), KERNBASE + RAM_BASE + 128 * MIB, 8),
+         "free RAM after _end", "RW- ---", True),
     ]
-    for va, perms, writable in cases:
-        va += random.randrange(0, 8) * 8 if va % PAGE < PAGE - 64 else 0
+    for va, where, perms, writable in cases:
+        offset = random.randrange(0, 8) * 8 if va % PAGE < PAGE - 64 else 0
+        va += offset
+        where += f" (+ 0x{offset:x})" if offset else ""
         out = k.command(f"pt 0x{va:x}")
         pa = va - KERNBASE
         want = f"0x{va:016x} -> 0x{pa:016x}  {perms}  normal  (level 3)"
-        assert want in out, k.explain(f"'{want}'", got=out.strip(),
+        assert want in out, k.explain(f"'{want}' for {where}", got=out.strip(),
                                       section="handouts/02-paging.md, 'Exercise 2'")
         assert f"read -> 0x{pa:x};" in out, k.explain(
-            f"the MMU to translate a read of 0x{va:x} to 0x{pa:x}", got=out.strip())
+            f"the MMU to translate a read of 0x{va:x}, {where}, to 0x{pa:x}", got=out.strip())
         if writable:
             assert f"write -> 0x{pa:x}" in out, k.explain(
-                f"the MMU to allow a write to 0x{va:x}", got=out.strip())
+                f"the MMU to allow a write to 0x{va:x}, {where}", got=out.strip())
 
 
 @pytest.mark.points(5)
@@ -237,9 +245,11 @@ def test_mmu_refuses_writes_to_kernel_text(keel, elf):
     k = keel.boot()
     k.prompt()
     va = random.randrange(elf.address("_text_start"), elf.address("_text_end"), 4)
+    function = elf.function_at(va)
+    where = f"{function[0]} + 0x{function[1]:x} in .text" if function else "in .text"
     out = k.command(f"pt 0x{va:x}")
     assert "write faults (permission fault, level 3)" in out, k.explain(
-        f"the MMU to refuse a write to 0x{va:x} with a level 3 permission fault",
+        f"the MMU to refuse a write to 0x{va:x} ({where}) with a level 3 permission fault",
         got=out.strip(), section="handouts/02-paging.md, 'Exercise 4'")
 
 

@@ -78,7 +78,10 @@ def test_fault_report_names_class_cause_and_address(keel, elf, kind):
             want_far = elf.address(far_symbol)
         else:
             want_far = far_symbol
-        assert far == want_far, k.explain(f"the faulting address 0x{want_far:x} (from nm)",
+        what_far = (f"{far_symbol[0]} + {far_symbol[1]}" if isinstance(far_symbol, tuple)
+                    else far_symbol if isinstance(far_symbol, str) else "address 0")
+        assert far == want_far, k.explain(f"the faulting address 0x{want_far:x}, {what_far} "
+                                          "(from nm)",
                                           got=hex(far) if far is not None else "no address line",
                                           section=section)
     else:

@@ -165,7 +165,10 @@ def test_user_fault_kills_only_that_task(keel, kind):
         assert far is not None and USER_STACK_BOTTOM - USER_STACK_GUARD <= far < USER_STACK_BOTTOM, \
             k.explain("the faulting address inside the stack's guard region", got=line)
     elif want_far is not None:
-        assert far == want_far, k.explain(f"'at 0x{want_far:x}' (from nm of fault.elf)", got=line,
+        what_far = (f"{far_spec[0]} + {far_spec[1]}" if isinstance(far_spec, tuple)
+                    else far_spec if isinstance(far_spec, str) else "the address it used")
+        assert far == want_far, k.explain(f"'at 0x{want_far:x}', {what_far} (from nm of "
+                                          "fault.elf)", got=line,
                                           section=section)
     if function is not None:
         truth = elf.function_at(pc)
