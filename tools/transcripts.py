@@ -424,6 +424,7 @@ def make(tree, target, where):
     with _make_lock:
         result = subprocess.run(["make", "-s", "--no-print-directory",
                                  f"-j{os.cpu_count() or 1}", target], cwd=tree,
+                                env=release_tool.clean_environment(),
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
         raise TranscriptError(f"{where}: `make {target}` failed in {os.path.relpath(tree, ROOT)}:"
@@ -709,7 +710,7 @@ def run_sh(run, where):
             commands[-1] = (commands[-1][0] + "\n" + line, commands[-1][1])  # continued
         else:
             commands.append((line[2:], True) if line.startswith("$ ") else (line, False))
-    env = dict(os.environ, LC_ALL="C")
+    env = dict(release_tool.clean_environment(), LC_ALL="C")
     for number, (command, shown) in enumerate(commands, 1):
         try:
             result = subprocess.run(["bash", "-c", command], cwd=run.tree, env=env,
