@@ -50,7 +50,10 @@ Kinds:
         (.gdbinit, tools/gdb/keel.py) and runs the lines: `(gdb) COMMAND` is shown with
         its output, a bare COMMAND runs unseen.  type="TEXT" (repeatable) types TEXT on the
         serial line when the monitor's prompt appears; attach shows what `make gdb` printed
-        while attaching.
+        while attaching; continued goes on with the session of the gdb block before it in
+        the same file (its commands, and those it continued, run first, unseen), so that a
+        walk-through split over several blocks numbers breakpoints and values as one
+        session does.
   sh    runs each `$ COMMAND` line with bash in the tree's top folder and shows it with its
         output (stdout and stderr); a bare COMMAND line runs unseen.  A line that ends in a
         backslash goes on on the next line, as in the shell.  Every command must
@@ -69,7 +72,9 @@ Options of every kind:
                     those files (what the student sees once those exercises are done)
   scratch           run in an unpatched copy (for sh commands that build)
   vary="s/RE/TEXT/" replace what legitimately varies between runs (a port, a timing) with
-                    a fixed text, in the generated output; repeatable; keep these few
+                    a fixed text, in the generated output (RE is a Python regular
+                    expression; any character after the s is the delimiter); repeatable;
+                    keep these few, and their REs tight
   lines=1-3,9       keep only these lines of the output; each gap becomes a line "..."
   grep=RE           keep only the lines that match RE (as a pipe into grep would); a gdb
                     block keeps its (gdb) lines too
@@ -88,7 +93,6 @@ import argparse
 import concurrent.futures
 import difflib
 import glob
-import hashlib
 import json
 import os
 import re
