@@ -235,6 +235,28 @@ def test_a_burst_of_typed_lines_all_arrive(keel):
                   "dropped", got=out.strip(), section=section)
 
 
+@pytest.mark.points(8)
+def test_kernel_registers_survive_timer_interrupts(keel):
+    """test=irq-registers at 1000 Hz under -icount: x0-x30, SP_EL0 and NZCV hold patterns
+    from the nonce while the kernel spins through 12 timer ticks and some 48 interrupts
+    whose handler changes x0-x18, SP_EL0, ELR_EL1 and SPSR_EL1 (as a task switch will);
+    afterwards every register and SP are as before.  Two rounds with different scratch
+    registers check every register, whatever the nonce."""
+    k = keel.boot(bootargs="test=irq-registers hz=1000", icount=True)
+    section = "handouts/03-exceptions.md, 'Exercise 1: the vector table and the trap frame'"
+    rounds = []
+    for round in (0, 1):
+        rounds.append(k.expect(r"^irq-registers-selftest %d: round %d: .*$" % (k.nonce, round),
+                               timeout=20, what=f"the irq-registers self-test's round {round}",
+                               section=section).group(0))
+    failures = re.findall(r"^irq-registers-selftest %d: FAIL .*$" % k.nonce, k.output, re.M)
+    assert not failures and all(r.endswith("every register kept") for r in rounds), k.explain(
+        "every register back after the interrupts, in both rounds",
+        got="".join("\n    " + line for line in failures + rounds), section=section)
+    k.expect(r"^irq-registers-selftest %d: all registers survived the interrupts$" % k.nonce,
+             what="the self-test's last line", section=section)
+
+
 @pytest.mark.points(6)
 def test_interrupt_path_instruction_count(keel):
     """With -icount shift=0 the PMU counts instructions exactly: `bench` takes real

@@ -9,6 +9,9 @@
 #include "debug/selftest.h"
 #include "lib/string.h"
 #include "mm/memlayout.h"
+#if LAB >= 3
+#include "debug/regs_selftest.h"
+#endif
 
 struct selftest {
     const char *name;
@@ -30,6 +33,9 @@ static const struct selftest selftests[] = {
     {"frames-bad-free", selftest_frames_bad_free},
     {"kmalloc", selftest_kmalloc},
     {"map-unmap", selftest_map_unmap},
+#endif
+#if LAB >= 3
+    {"irq-registers", selftest_irq_registers},
 #endif
 };
 
