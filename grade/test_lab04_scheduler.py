@@ -13,7 +13,7 @@ import struct
 
 import pytest
 
-from harness import BUILD, Elf
+from harness import BUILD, Elf, new_nonce
 
 LAB = 4
 TITLE = "scheduler & user space"
@@ -100,6 +100,46 @@ def test_three_yielding_tasks_take_turns(keel):
     assert not repeats, k.explain("no task printing twice in a row while others still run",
                                   got=" ".join(l + n for l, n in tokens), section=section)
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from interleave")
+
+
+@pytest.mark.points(5)
+def test_context_switch_keeps_callee_saved_registers(keel):
+    """test=context-switch: two sides of context_switch (the boot stack and a partner on a
+    stack of its own, no scheduler involved) put patterns from the nonce in x19-x29 and
+    TPIDR_EL0 and switch to each other twice: each must get back its registers and its SP,
+    on the path of a new task (the partner's first run) and on the path of a resumed one."""
+    k = keel.boot(bootargs="test=context-switch")
+    section = "handouts/04-scheduler.md, 'The context switch'"
+    line = k.expect(r"^context-switch-selftest %d: [^F].*$" % k.nonce, timeout=20,
+                    what="the context-switch self-test's verdict", section=section).group(0)
+    failures = re.findall(r"^context-switch-selftest %d: FAIL .*$" % k.nonce, k.output, re.M)
+    assert line.endswith("both sides kept x19-x29, sp and tpidr_el0") and not failures, \
+        k.explain("x19-x29, SP and TPIDR_EL0 of both sides kept across each switch",
+                  got="".join("\n    " + f for f in failures + [line]), section=section)
+
+
+@pytest.mark.points(10)
+def test_registers_survive_interrupts_syscalls_and_switches(keel):
+    """`regs SEED 25` at 1000 Hz under -icount: it and a partner task fill x0-x30, SP, NZCV
+    and TPIDR_EL0 with patterns from SEED, then yield (a switch), make a null system call
+    and spin 25 ms (timer interrupts, and preemption to the other task and back), and
+    compare.  Two rounds with different scratch registers check every register after every
+    event, whatever SEED; a new task starts with TPIDR_EL0 = 0."""
+    seed = new_nonce()
+    # -icount: guest time follows instructions, so each spin is preempted and interrupted as
+    # often on a loaded host as on an idle one.
+    k = keel.boot(bootargs=f"hz=1000 -- regs {seed} 25", monitor=False, icount=True)
+    section = "handouts/04-scheduler.md, 'The context switch'"
+    status = k.wait_exit(timeout=30, section=section)
+    failures = re.findall(r"^regs: FAIL .*$", k.output, re.M)
+    events = re.findall(r"^regs: (main|partner): round [01]: .*: every register kept$",
+                        k.output, re.M)
+    assert not failures and len(events) == 12 and status == 0, k.explain(
+        "both tasks to keep every register after sched_yield, getppid and the spin in both "
+        "rounds (12 'every register kept' lines), the new task to start with tpidr_el0 0, "
+        "and exit status 0",
+        got=f"exit status {status}, {len(events)} events kept" +
+        "".join("\n    " + line for line in failures), section=section)
 
 
 @pytest.mark.points(10)

@@ -12,6 +12,9 @@
 #if LAB >= 3
 #include "debug/regs_selftest.h"
 #endif
+#if LAB >= 4
+#include "debug/switch_selftest.h"
+#endif
 
 struct selftest {
     const char *name;
@@ -36,6 +39,9 @@ static const struct selftest selftests[] = {
 #endif
 #if LAB >= 3
     {"irq-registers", selftest_irq_registers},
+#endif
+#if LAB >= 4
+    {"context-switch", selftest_context_switch},
 #endif
 };
 
