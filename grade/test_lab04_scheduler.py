@@ -26,9 +26,9 @@ ENOEXEC = "ENOEXEC"
 SH_PROMPT = "$ "
 
 
-def run_program(keel, command, **options):
-    """Boots Keel with `command` as pid 1 (no monitor)."""
-    return keel.boot(bootargs="-- " + command, monitor=False, **options)
+def run_program(keel, command, bootargs="", **options):
+    """Boots Keel with `command` as pid 1 (no monitor); `bootargs` go before the "--"."""
+    return keel.boot(bootargs=f"{bootargs} -- {command}".strip(), monitor=False, **options)
 
 
 def user_elf(k, name):
@@ -74,31 +74,29 @@ def test_argv_arrives_intact(keel):
 
 
 @pytest.mark.points(10)
-def test_three_yielding_tasks_take_turns(keel):
-    """Three tasks that print and yield run in turn: once all have started and while another
-    task still has tokens to print, no task prints twice in a row (a tick may preempt a task between its print and
-    its yield, which costs it a turn, but never lets it run on); each prints its tokens in
-    order, all finish, and the parent reaps them."""
-    count = random.randint(6, 12)
-    # -icount: guest time follows instructions, so a loaded host cannot bunch up ticks.
-    k = run_program(keel, f"interleave 3 {count}", icount=True)
-    section = "handouts/04-scheduler.md, 'Exercise 6: the scheduler'"
+def test_yielding_tasks_run_in_round_robin_order(keel):
+    """Four tasks that print a token and yield run in round robin: every task once before
+    any runs twice, in the same order every round; each prints its tokens in order, all
+    finish, and the parent reaps them.  At hz=1 under -icount no tick comes before the run
+    is over, so nothing but the run queue decides who runs next, and one run is one token."""
+    tasks, count = 4, random.randint(4, 8)
+    k = run_program(keel, f"interleave {tasks} {count}", bootargs="hz=1", icount=True)
+    section = "handouts/04-scheduler.md, 'The run queue'"
     k.expect(r"^interleave: done, 0 failures$", timeout=30, what="'interleave: done, 0 failures'",
              section=section)
-    tokens = re.findall(r"\b([ABC])(\d+)\b", k.output)
-    for label in "ABC":
+    tokens = re.findall(r"\b([A-D])(\d+)\b", k.output)
+    for label in "ABCD":
         seen = [int(n) for l, n in tokens if l == label]
         assert seen == list(range(count)), k.explain(
             f"{label}0 .. {label}{count - 1} in order", got=" ".join(map(str, seen)), section=section)
     labels = [l for l, _ in tokens]
-    # Before all three have started (the parent may be preempted between two spawns) and
-    # after the others have finished, a task may legitimately run alone.
-    first = max(labels.index(label) for label in "ABC")
-    last = {label: max(i for i, l in enumerate(labels) if l == label) for label in "ABC"}
-    repeats = [i for i in range(first + 1, len(labels)) if labels[i] == labels[i - 1] and
-               any(last[other] > i for other in "ABC" if other != labels[i])]
-    assert not repeats, k.explain("no task printing twice in a row while others still run",
-                                  got=" ".join(l + n for l, n in tokens), section=section)
+    order = labels[:tasks]
+    example = order if sorted(order) == list("ABCD") else list("ABCD")
+    want = " ".join(f"{l}{n}" for n in range(count) for l in example)
+    assert sorted(order) == list("ABCD") and all(labels[i] == labels[i - tasks]
+                                                  for i in range(tasks, len(labels))), k.explain(
+        f"the four tasks in turn, the same order every round, e.g. {want}",
+        got=" ".join(l + n for l, n in tokens), section=section)
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from interleave")
 
 
@@ -128,7 +126,7 @@ def test_registers_survive_interrupts_syscalls_and_switches(keel):
     seed = new_nonce()
     # -icount: guest time follows instructions, so each spin is preempted and interrupted as
     # often on a loaded host as on an idle one.
-    k = keel.boot(bootargs=f"hz=1000 -- regs {seed} 25", monitor=False, icount=True)
+    k = run_program(keel, f"regs {seed} 25", bootargs="hz=1000", icount=True)
     section = "handouts/04-scheduler.md, 'The context switch'"
     status = k.wait_exit(timeout=30, section=section)
     failures = re.findall(r"^regs: FAIL .*$", k.output, re.M)
