@@ -26,23 +26,17 @@ def wrap(value, bits):
     return value - (1 << bits) if value >> (bits - 1) else value
 
 
-def c_rem(a, b):
-    """C's %, which truncates toward zero (C11 6.5.5p6), unlike Python's."""
-    r = abs(a) % abs(b)
-    return -r if a < 0 else r
-
-
 def expected_printf_lines(n):
     """The three lines selftest_printf(n) must print (kernel/debug/selftest.c shows the calls)."""
-    small = n % 2001 - 1000
+    negative, positive, top_bit = -(1 + n % 999), 1 + (n // 999) % 999, n | 0x80000000
     big = wrap(n * -1234567, 64)
     wide = ((n << 32) | (n ^ 0xDEADBEEF)) & (2**64 - 1)
     word = "keel" if n & 1 else "arm64"
-    r100, r1000 = c_rem(small, 100), c_rem(small, 1000)
     v = n % 4096
     return [
-        f"printf-selftest {n}: [{small}] [{-small}] [{n}] [{n:x}] [{r100:5d}] [{r1000:<5d}] "
-        f"[{r1000:05d}] [0] [0]",
+        f"printf-selftest {n}: [{negative}] [{positive}] [{top_bit}] [{top_bit:x}] [{negative:5d}] "
+        f"[{negative:<5d}] [{negative:05d}] [{positive:5d}] [{positive:<5d}] [{positive:05d}] "
+        f"[0] [0]",
         f"printf-selftest {n}: [{big}] [{wide}] [{wide:x}] [{n:016x}] [{(2**64 - 1) ^ n:x}] "
         f"[{-(n << 20)}] [{-2**63}] [{-2**31}]",
         f"printf-selftest {n}: [0x{KERNBASE + (n << 4):x}] [{word}] [{word:>8}] [{word:<8}|] "
