@@ -46,13 +46,28 @@ def test_hello_world_from_el0(keel):
     assert status == 0, k.explain("exit status 0 from hello (pid 1)", got=status)
 
 
-@pytest.mark.points(10)
-def test_argv_arrives_intact(keel):
-    """argv reaches main() intact: every string, its length, the NULL after the last, and
-    argc as the exit status; x0 = argc, x1 = argv, SP 16-byte aligned, envp and auxv empty."""
+def argument_words(argc_parity):
+    """Random words for `args` with an even or odd argc whose strings ("args" included, each
+    with its NUL) total 1 mod 16 bytes.  Then the even argc needs the rounding after the
+    words, and the odd one the rounding after the strings (a kernel that rounds to 8 comes
+    out misaligned), whatever the words: the random part is their letters and lengths."""
     alphabet = string.ascii_letters + string.digits + "-_.,:+=@%"
+    count = random.choice([1, 3, 5] if argc_parity == "even" else [2, 4, 6])
     words = ["".join(random.choice(alphabet) for _ in range(random.randint(1, 40)))
-             for _ in range(random.randint(2, 7))]
+             for _ in range(count)]
+    total = sum(len(w) + 1 for w in ["args"] + words)
+    words[-1] += "".join(random.choice(alphabet) for _ in range((1 - total) % 16))
+    return words
+
+
+@pytest.mark.points(5)
+@pytest.mark.parametrize("argc_parity", ["even", "odd"])
+def test_argv_arrives_intact(keel, argc_parity):
+    """argv reaches main() intact: every string, its length, the NULL after the last, and
+    argc as the exit status; x0 = argc, x1 = argv, SP 16-byte aligned, envp and auxv empty.
+    Run with an even and an odd argc, so that both of setup_user_frame's roundings of SP
+    matter in one run or the other."""
+    words = argument_words(argc_parity)
     k = run_program(keel, "args " + " ".join(words))
     argv = ["args"] + words
     section = "handouts/04-scheduler.md, 'Exercise 4: into user space'"
