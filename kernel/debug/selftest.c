@@ -36,6 +36,9 @@ static const struct selftest selftests[] = {
     {"frames-bad-free", selftest_frames_bad_free},
     {"kmalloc", selftest_kmalloc},
     {"map-unmap", selftest_map_unmap},
+    {"map-twice", selftest_map_twice},
+    {"tlb-remap", selftest_tlb_remap},
+    {"junk-tables", selftest_junk_tables},
 #endif
 #if LAB >= 3
     {"irq-registers", selftest_irq_registers},
