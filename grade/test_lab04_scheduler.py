@@ -266,6 +266,42 @@ def test_spawn_exit_cycles_give_every_frame_back(keel):
     assert k.wait_exit(timeout=10) == 0
 
 
+@pytest.mark.points(10)
+def test_a_spawn_that_runs_out_of_memory_gives_every_frame_back(keel):
+    """test=spawn-enomem: with every free frame taken but k, spawning hello is refused with
+    ENOMEM and exactly k frames are free again, for k = 0, 1, 2, ... until the spawn
+    succeeds, so that the allocation that fails is each of the spawn's in turn."""
+    k = keel.boot(bootargs="test=spawn-enomem", mem="64M")
+    section = "handouts/04-scheduler.md, 'Exercise 2: address spaces'"
+    line = k.expect(r"^spawn-enomem-selftest %d: \S+ (started|never|cannot).*$" % k.nonce,
+                    timeout=30, what="the spawn-enomem self-test's verdict",
+                    section=section).group(0)
+    failures = re.findall(r"^spawn-enomem-selftest %d: FAIL .*$" % k.nonce, k.output, re.M)
+    assert not failures and line.endswith("0 refusals lost frames, 0 gave another error"), \
+        k.explain("every refused spawn to be ENOMEM and to leave the free count where it was",
+                  got="".join("\n    " + f for f in failures[:6] + [line]), section=section)
+
+
+@pytest.mark.points(10)
+def test_bss_and_page_tails_are_zero_in_reused_frames(keel):
+    """`zeroes`: spawning `hog` (4 GiB of .bss) runs out of memory, is refused with ENOMEM and
+    gives back every frame, junk-filled; then `zeroes check`, loaded into those frames, finds
+    its .bss and the rest of its last page zero and its .data as in the file."""
+    k = run_program(keel, "zeroes", mem="64M")
+    section = "handouts/04-scheduler.md, 'Exercise 1: loading ELF files'"
+    hog = k.expect(r"^zeroes: spawn\(\"hog\"\) -> .*$", timeout=30,
+                   what="zeroes' report of the spawn of hog", section=section).group(0)
+    match = re.search(r"-> ENOMEM; free frames before (\d+), after (\d+)$", hog)
+    assert match and match.group(1) == match.group(2), k.explain(
+        "hog refused with ENOMEM, and the free-frame count the same before and after", got=hog,
+        section="handouts/04-scheduler.md, 'Exercise 2: address spaces'")
+    line = k.expect(r"^zeroes: \.bss .*$", what="the check's line", section=section).group(0)
+    assert re.search(r": 0 not zero; .*: 0 not zero; \.data as in the file$", line), k.explain(
+        "no byte that is not zero in .bss or after _end, and .data as in the file", got=line,
+        section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from zeroes")
+
+
 def corrupted_variants(hello):
     """Ways to break the ELF file `hello`: (name, bytes).  Each must be refused."""
     phoff, = struct.unpack_from("<Q", hello, 0x20)

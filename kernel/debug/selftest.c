@@ -13,6 +13,7 @@
 #include "debug/regs_selftest.h"
 #endif
 #if LAB >= 4
+#include "debug/spawn_selftest.h"
 #include "debug/switch_selftest.h"
 #endif
 
@@ -45,6 +46,7 @@ static const struct selftest selftests[] = {
 #endif
 #if LAB >= 4
     {"context-switch", selftest_context_switch},
+    {"spawn-enomem", selftest_spawn_enomem},
 #endif
 };
 

@@ -18,12 +18,14 @@ KERNEL_SRCS += \
 	kernel/syscall/sys_task.c \
 	kernel/syscall/sys_io.c \
 	kernel/debug/switch_selftest.c \
+	kernel/debug/spawn_selftest.c \
 	kernel/debug/switch_hold.S
 
 KERNEL_HDRS += \
 	kernel/arch/aarch64/context.h \
 	kernel/boot/archive.h \
 	kernel/boot/cpio.h \
+	kernel/debug/spawn_selftest.h \
 	kernel/debug/switch_selftest.h \
 	kernel/mm/uaccess.h \
 	kernel/mm/uvm.h \
@@ -63,7 +65,9 @@ USER_PROGS += \
 	labs/04-scheduler/spawnloop.c \
 	labs/04-scheduler/execbad.c \
 	labs/04-scheduler/bench.c \
-	labs/04-scheduler/regs
+	labs/04-scheduler/regs \
+	labs/04-scheduler/hog.c \
+	labs/04-scheduler/zeroes.c
 
 USER_FILES += labs/04-scheduler/motd.txt
 
