@@ -238,15 +238,18 @@ def test_user_fault_kills_only_that_task(keel, kind):
 @pytest.mark.points(15)
 def test_bad_syscalls_and_pointers_get_the_documented_errors(keel):
     """badcall: unknown numbers give ENOSYS; NULL, kernel, unmapped and read-only pointers
-    give EFAULT; bad descriptors EBADF; bad arguments EINVAL, ENOENT, ENOEXEC, ECHILD."""
+    give EFAULT; bad descriptors EBADF; bad arguments EINVAL, ENOENT, ENOEXEC, ECHILD,
+    ENAMETOOLONG, E2BIG; a full task table EAGAIN; a zero-length read returns at once."""
     k = run_program(keel, "badcall")
     section = "handouts/04-scheduler.md, 'Exercise 3: checking user pointers'"
     match = k.expect(r"^badcall: (\d+) of (\d+) checks passed$", timeout=30,
-                     what="badcall's summary", section=section)
+                     what="badcall's summary (if the last line is an 'ok', the call after it "
+                     "in labs/04-scheduler/badcall.c never returned: a call that must fail or "
+                     "return at once went to sleep)", section=section)
     failures = re.findall(r"^badcall: FAIL .*$", k.output, re.M)
     assert match.group(1) == match.group(2) and not failures, k.explain(
         "every check to pass", got="\n    " + "\n    ".join(failures), section=section)
-    assert int(match.group(2)) >= 30, k.explain("the whole badcall program to run",
+    assert int(match.group(2)) >= 46, k.explain("the whole badcall program to run",
                                                 got=match.group(0))
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from badcall")
 
