@@ -306,49 +306,96 @@ def test_bss_and_page_tails_are_zero_in_reused_frames(keel):
 
 
 def corrupted_variants(hello):
-    """Ways to break the ELF file `hello`: (name, bytes).  Each must be refused."""
+    """Ways to break the ELF file `hello`: (name, bytes).  Each must be refused, and each is
+    made so that one check alone refuses it (a variant that two checks refuse cannot tell
+    whether one of them is missing): a segment moved somewhere forbidden takes the entry
+    point with it if it is the code, or is the constants' segment, which the entry check
+    does not look at."""
     phoff, = struct.unpack_from("<Q", hello, 0x20)
     phnum, = struct.unpack_from("<H", hello, 0x38)
     loads = [phoff + 56 * i for i in range(phnum) if struct.unpack_from("<I", hello, phoff + 56 * i)[0] == 1]
     loads = [ph for ph in loads if struct.unpack_from("<Q", hello, ph + 0x28)[0] > 0]
     text = next(ph for ph in loads if struct.unpack_from("<I", hello, ph + 4)[0] & 1)
     other = next(ph for ph in loads if ph != text)
+    last = max(loads, key=lambda ph: struct.unpack_from("<Q", hello, ph + 0x10)[0])
 
     def patch(fmt, offset, value, data=None):
         b = bytearray(hello if data is None else data)
         struct.pack_into(fmt, b, offset, value)
         return bytes(b)
 
+    def with_phdrs(headers, count):
+        """hello with its program headers moved to the end of the file: `headers` (bytes),
+        and e_phnum = count (the table may run on past them)."""
+        body = hello + bytes(-len(hello) % 8)
+        return patch("<H", 0x38, count, patch("<Q", 0x20, len(body), body + headers))
+
     text_vaddr, = struct.unpack_from("<Q", hello, text + 0x10)
     text_filesz, = struct.unpack_from("<Q", hello, text + 0x20)
+    other_vaddr, = struct.unpack_from("<Q", hello, other + 0x10)
+    entry, = struct.unpack_from("<Q", hello, 0x18)
+    top_page = 2**64 - 0x1000
     return {
         "bad-magic": patch("<B", 0, 0),
         "elf32": patch("<B", 4, 1),
         "big-endian": patch("<B", 5, 2),
+        "bad-version": patch("<B", 6, 0),
         "x86-64": patch("<H", 0x12, 62),
         "shared-object": patch("<H", 0x10, 3),
+        "phentsize-64": patch("<H", 0x36, 64),
+        "no-phdrs": patch("<H", 0x38, 0),
         "phoff-past-end": patch("<Q", 0x20, len(hello) + 64),
         "phnum-huge": patch("<H", 0x38, 0xFFFF),
-        "segment-past-end": patch("<Q", text + 0x20, len(hello) * 2,
-                                  patch("<Q", text + 0x28, len(hello) * 2)),
+        # 17 headers, all in the file: the three of hello and 14 PT_NULL.
+        "phnum-17": with_phdrs(hello[phoff:phoff + 56 * phnum] + bytes(56 * (17 - phnum)), 17),
+        # The code's and the constants' headers at the very end, and e_phnum one more.
+        "phdrs-past-end": with_phdrs(hello[text:text + 56] + hello[other:other + 56], 3),
+        "segment-past-end": patch("<Q", last + 0x20, len(hello) * 2,
+                                  patch("<Q", last + 0x28, len(hello) * 2)),
         "offset-overflow": patch("<Q", text + 0x08, 0xFFFFFFFFFFFFF000),
         "into-kernel": patch("<Q", text + 0x10, KERNEL_ADDRESS),
-        "wraps-around": patch("<Q", text + 0x10, 0xFFFFFFFFFFFFF000),
+        "below-user-min": patch("<Q", other + 0x10, 0),
+        "wraps-around": patch("<Q", 0x18, top_page + entry - text_vaddr,
+                              patch("<Q", text + 0x10, top_page)),
+        "memsz-wraps": patch("<Q", text + 0x28, 2**64 - text_vaddr + 0x2000),
         "filesz-over-memsz": patch("<Q", text + 0x28, text_filesz - 1),
         "writable-code": patch("<I", text + 4, 7),
         "overlapping": patch("<Q", other + 0x10, text_vaddr),
         "entry-outside": patch("<Q", 0x18, 0x10),
-        "over-the-stack": patch("<Q", text + 0x10, USER_STACK_BOTTOM - 0x1000),
+        "entry-in-data": patch("<Q", 0x18, other_vaddr),
+        "over-the-stack": patch("<Q", other + 0x10, USER_STACK_BOTTOM - USER_STACK_GUARD),
         "truncated": hello[:200],
         "empty": b"",
     }
 
 
+# Why check_header (given code) must refuse each of these: its own words, so that a check
+# another one masks (no program headers, say, also leaves no entry point) is seen missing.
+HEADER_REASONS = {
+    "bad-magic": "no ELF magic",
+    "elf32": "not a 64-bit little-endian ELF file",
+    "big-endian": "not a 64-bit little-endian ELF file",
+    "bad-version": "not a 64-bit little-endian ELF file",
+    "x86-64": "not for AArch64",
+    "shared-object": "not an executable (ET_EXEC)",
+    "phentsize-64": "unexpected program header size or count",
+    "no-phdrs": "unexpected program header size or count",
+    "phnum-huge": "unexpected program header size or count",
+    "phnum-17": "unexpected program header size or count",
+    "phoff-past-end": "program headers run past the end of the file",
+    "phdrs-past-end": "program headers run past the end of the file",
+    "truncated": "program headers run past the end of the file",
+    "empty": "file shorter than an ELF header",
+}
+
+
 @pytest.mark.points(15)
 def test_malformed_elf_files_are_refused(keel):
-    """Corrupted copies of hello (bad header fields, segments outside the file or in the
-    kernel, W+X, overlaps, a bad entry point, truncation) are refused with ENOEXEC, with no
-    crash, and a good program still runs afterwards."""
+    """Corrupted copies of hello (bad header fields, program headers outside the file,
+    segments outside the file, below USER_MIN, in the kernel, wrapping around, in the stack's
+    guard, W+X, overlaps, an entry point outside the code, truncation) are refused with
+    ENOEXEC, the header's faults for check_header's reasons, with no crash, and a good
+    program still runs afterwards."""
     with open(os.path.join(BUILD, f"lab{keel.lab}", "archive", "hello"), "rb") as f:
         variants = corrupted_variants(f.read())
     names = list(variants)
@@ -357,11 +404,24 @@ def test_malformed_elf_files_are_refused(keel):
     section = "handouts/04-scheduler.md, 'Exercise 1: loading ELF files'"
     k.expect(r"^execbad: hello afterwards -> .*$", timeout=30, what="execbad's last line",
              section=section)
+    # The kernel says why just before execbad prints the result.
+    results, reason = {}, None
+    for line in k.output.split("\n"):
+        if line.startswith("elf: not loaded: "):
+            reason = line[len("elf: not loaded: "):]
+        match = re.match(r"^execbad: (\S+) -> (\S+)$", line)
+        if match:
+            results[match.group(1)] = (match.group(2), reason)
+            reason = None
     for name in names:
-        match = re.search(r"^execbad: %s -> (\S+)$" % re.escape(name), k.output, re.M)
-        assert match and match.group(1) == ENOEXEC, k.explain(
-            f"spawn of the '{name}' variant refused with ENOEXEC",
-            got=match.group(0) if match else "no line for it", section=section)
+        result, reason = results.get(name, ("no line for it", None))
+        assert result == ENOEXEC, k.explain(
+            f"spawn of the '{name}' variant refused with ENOEXEC", got=result, section=section)
+        if name in HEADER_REASONS:
+            assert reason == HEADER_REASONS[name], k.explain(
+                f"the '{name}' variant refused by check_header (given) with "
+                f"'elf: not loaded: {HEADER_REASONS[name]}': a check before it is missing "
+                "or changed", got=f"'elf: not loaded: {reason}'", section=section)
     assert "execbad: hello afterwards -> ran" in k.output, k.explain(
         "a good program to run after all the bad ones")
     assert k.wait_exit(timeout=10) == 0
