@@ -100,6 +100,31 @@ def test_ram_size_and_boot_arguments_reported(keel):
 
 
 @pytest.mark.points(5)
+def test_malformed_boot_arguments_do_no_harm(keel):
+    """The boot arguments are input: a command line longer than 1023 bytes is cut short, and
+    the kernel says so; words after the 64th are ignored (a test=panic there does not run);
+    a bare `test` is a flag, not `test=` (the word after it is not its value).  Each time
+    the monitor still answers."""
+    section = "handouts/01-boot.md, 'The device tree and boot arguments'"
+    k = keel.boot(bootargs="filler=" + "x" * 1100)
+    k.expect(r"^bootargs: command line longer than 1023 bytes, cut short$", timeout=20,
+             what="'bootargs: command line longer than 1023 bytes, cut short'", section=section)
+    k.prompt()
+    assert "kerninfo" in k.command("help"), k.explain("the monitor to work after a long line")
+    # The harness's own words come first (semihosting monitor nonce=N): 3 of the 64.
+    k = keel.boot(bootargs=" ".join(f"w{i}" for i in range(61)) + " test=panic")
+    k.prompt()
+    assert "selftest_panic" not in k.output, k.explain(
+        "the 65th word (test=panic) ignored: only 64 words count", got="the panic ran",
+        section=section)
+    k = keel.boot(bootargs="test printf")
+    k.prompt()
+    assert "printf-selftest" not in k.output, k.explain(
+        "a bare 'test' not to take the next word as its value", got="the printf self-test ran",
+        section=section)
+
+
+@pytest.mark.points(5)
 def test_monitor_help_lists_the_commands(keel):
     """`help` names every lab 1 command with a line of explanation."""
     k = keel.boot()

@@ -157,6 +157,26 @@ def test_tick_rate_matches_the_configured_rate(keel, hz):
         section="handouts/03-exceptions.md, 'Exercise 4: the timer'")
 
 
+@pytest.mark.points(2)
+def test_a_tick_rate_that_is_not_a_number_falls_back_to_the_default(keel):
+    """hz=12x is not a number: the kernel says so and ticks at the default 100 Hz (measured
+    over 20 ticks under -icount, within 2%)."""
+    k = keel.boot(bootargs="hz=12x", icount=True)
+    section = "handouts/03-exceptions.md, 'Exercise 4: the timer'"
+    line = k.expect(r"^timer: .*$", timeout=20, what="the timer's line", section=section).group(0)
+    want = "bootargs: hz=12x is not a number; using 100"
+    assert re.search(r"^%s$" % re.escape(want), k.output, re.M), k.explain(
+        f"'{want}' before the timer's line", got="no such line", section=section)
+    assert line.startswith("timer: 100 Hz "), k.explain("'timer: 100 Hz (...)'", got=line,
+                                                        section=section)
+    k.prompt(timeout=30)
+    out = k.command("ticks wait 20", timeout=20, section=section)
+    match = re.search(r"ticks: (\d+) ticks took (\d+) counter cycles at (\d+) Hz", out)
+    rate = int(match.group(1)) * int(match.group(3)) / int(match.group(2)) if match else 0
+    assert abs(rate - 100) <= 2, k.explain("20 ticks at 100 Hz", got=out.strip(),
+                                           section=section)
+
+
 @pytest.mark.points(10)
 @pytest.mark.timeout(40)
 def test_idle_prompt_costs_no_host_cpu_and_input_still_arrives(keel):

@@ -13,6 +13,7 @@ import struct
 
 import pytest
 
+import harness
 from harness import BUILD, Elf, new_nonce
 
 LAB = 4
@@ -425,6 +426,114 @@ def test_malformed_elf_files_are_refused(keel):
     assert "execbad: hello afterwards -> ran" in k.output, k.explain(
         "a good program to run after all the bad ones")
     assert k.wait_exit(timeout=10) == 0
+
+
+CPIO_HEADER = 110
+CPIO_FILESIZE, CPIO_NAMESIZE = 6 + 8 * 6, 6 + 8 * 11  # offsets of two header fields
+MIB = 1 << 20
+
+
+def corrupt_archives():
+    """Boot archives the kernel must refuse: (bytes, where from the end of RAM or None for
+    the middle, the reason kernel/boot/cpio.c gives).  Each breaks one rule of the format."""
+    good = harness.mkcpio.pack([("note", b"a file in an archive that is not quite right\n")])
+
+    def patch(offset, text):
+        return good[:offset] + text + good[offset + len(text):]
+
+    # Exactly one page that ends 52 bytes into the second header: placed at the very end of
+    # RAM, nothing follows it, and the kernel must notice before it reads past RAM.
+    page = harness.mkcpio.pack([("pad", b"x" * 3928)])[:4096]
+    return {
+        "bad-magic": (patch(0, b"070707"), None, "bad magic (not a newc cpio archive)"),
+        "not-hex": (patch(CPIO_FILESIZE, b"0000002g"), None,
+                    "header field is not hexadecimal, or the name is empty"),
+        "empty-name": (patch(CPIO_NAMESIZE, b"00000000"), None,
+                       "header field is not hexadecimal, or the name is empty"),
+        "name-past-end": (patch(CPIO_NAMESIZE, b"ffffffff"), None,
+                          "name runs past the end of the archive"),
+        "name-not-terminated": (patch(CPIO_HEADER + 4, b"!"), None,
+                                "name is not one NUL-terminated string"),
+        "name-with-a-nul": (patch(CPIO_HEADER + 2, b"\0"), None,
+                            "name is not one NUL-terminated string"),
+        "data-past-end": (patch(CPIO_FILESIZE, b"ffffffff"), None,
+                          "file data runs past the end of the archive"),
+        "ends-in-a-header": (page, 4096, "archive ends inside a header (no TRAILER!!!)"),
+    }
+
+
+def boot_with_archive_at(keel, data, address, argument, mem_mib=128):
+    """Boots `-- hello` with `data` (if any) loaded at physical `address` and the boot
+    argument archive=`argument`."""
+    extra = []
+    if data is not None:
+        os.makedirs(harness.LOG_DIR, exist_ok=True)
+        path = os.path.join(harness.LOG_DIR, f"archive-{address:x}-{os.getpid()}.cpio")
+        with open(path, "wb") as f:
+            f.write(data)
+        extra = ["-device", f"loader,file={path},addr=0x{address:x},force-raw=on"]
+    return run_program(keel, "hello", bootargs=f"archive={argument}", mem=f"{mem_mib}M",
+                       extra=extra)
+
+
+def check_ignored_and_hello_runs(k, message, section):
+    line = k.expect(r"^archive: .*ignoring it$", timeout=20,
+                    what=f"'{message}'", section=section).group(0)
+    assert line == message, k.explain(f"'{message}'", got=line, section=section)
+    k.expect(r"^hello, world: pid 1, running at EL0$", what="hello to run all the same",
+             section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from hello")
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("kind", list(corrupt_archives()))
+def test_corrupt_boot_archive_is_refused_and_the_system_runs(keel, kind):
+    """A malformed extra boot archive (archive=): the kernel names what is wrong with it,
+    ignores it, and runs hello from the built-in archive.  Each kind breaks one rule of the
+    format, so each of cpio_walk's checks is needed by one kind (given code)."""
+    data, from_end, reason = corrupt_archives()[kind]
+    ram_end = 0x40000000 + 128 * MIB
+    address = ram_end - from_end if from_end else 0x40000000 + 64 * MIB
+    k = boot_with_archive_at(keel, data, address, f"0x{address:x}")
+    check_ignored_and_hello_runs(
+        k, f"archive: the archive at archive= is not a valid cpio archive: {reason} (at "
+        "offset 0); ignoring it" if kind != "ends-in-a-header" else
+        f"archive: the archive at archive= is not a valid cpio archive: {reason} (at "
+        "offset 4044); ignoring it", "handouts/04-scheduler.md, 'The boot archive'")
+
+
+# archive= values the kernel must refuse, with what (if anything) QEMU loads there.
+BAD_ARCHIVE_ADDRESSES = {
+    "not-a-number": ("0x44000000x", 0x44000000),
+    "not-page-aligned": ("0x44000008", 0x44000008),
+    "below-the-kernel": ("0x40100000", 0x40100000),
+    "past-the-end-of-ram": ("0x48000000", None),
+}
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("kind", list(BAD_ARCHIVE_ADDRESSES))
+def test_bad_archive_address_is_refused_and_the_system_runs(keel, kind):
+    """archive= that is not a number, not page-aligned, below the kernel's end (the device
+    tree's and the kernel's own memory) or past the end of RAM: refused with a message, and
+    hello runs from the built-in archive.  Where it helps, a valid archive sits at that
+    address, so that only the address check can refuse it."""
+    argument, load_at = BAD_ARCHIVE_ADDRESSES[kind]
+    data = harness.mkcpio.pack([("note", b"a good archive at a bad address\n")])
+    k = boot_with_archive_at(keel, data if load_at else None, load_at or 0, argument)
+    check_ignored_and_hello_runs(
+        k, f"archive: archive={argument} must be a page-aligned address in free RAM; "
+        "ignoring it", "handouts/04-scheduler.md, 'The boot archive'")
+
+
+@pytest.mark.points(2)
+def test_boot_flags_match_whole_words(keel):
+    """`monitorx` is not `monitor`: Keel runs the command after `--` as pid 1, not the
+    kernel monitor."""
+    k = run_program(keel, "hello", bootargs="monitorx")
+    k.expect(r"^hello, world: pid 1, running at EL0$", timeout=20,
+             what="hello to run: a word that only starts with 'monitor' is not the flag",
+             section="handouts/04-scheduler.md, 'The first task'")
 
 
 @pytest.mark.points(10)
