@@ -255,6 +255,22 @@ def test_bad_syscalls_and_pointers_get_the_documented_errors(keel):
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from badcall")
 
 
+@pytest.mark.points(5)
+def test_user_pointer_checks_cover_every_page(keel):
+    """test=uaccess: a buffer from the first to the third of three user pages, whose middle
+    page is missing, read-only, the kernel's, or writable: uaccess_ok must judge each
+    read and write by every page, not by the buffer's ends.  (No program has such a hole,
+    so this asks uaccess_ok directly, on an address space the test builds.)"""
+    k = keel.boot(bootargs="test=uaccess")
+    section = "handouts/04-scheduler.md, 'Exercise 3: checking user pointers'"
+    line = k.expect(r"^uaccess-selftest %d: (\d+) of (\d+) .*$" % k.nonce, timeout=20,
+                    what="the uaccess self-test's summary", section=section)
+    failures = re.findall(r"^uaccess-selftest %d: FAIL .*$" % k.nonce, k.output, re.M)
+    assert not failures and line.group(1) == line.group(2) == "8", k.explain(
+        "all 8 buffers judged right", got="".join("\n    " + f for f in failures + [line.group(0)]),
+        section=section)
+
+
 @pytest.mark.points(10)
 def test_spawn_exit_cycles_give_every_frame_back(keel):
     """200 spawn/exit/wait cycles leave the free-frame count (sysinfo) where it started:

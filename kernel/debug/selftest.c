@@ -15,6 +15,7 @@
 #if LAB >= 4
 #include "debug/spawn_selftest.h"
 #include "debug/switch_selftest.h"
+#include "debug/uaccess_selftest.h"
 #endif
 
 struct selftest {
@@ -47,6 +48,7 @@ static const struct selftest selftests[] = {
 #if LAB >= 4
     {"context-switch", selftest_context_switch},
     {"spawn-enomem", selftest_spawn_enomem},
+    {"uaccess", selftest_uaccess},
 #endif
 };
 

@@ -19,6 +19,7 @@ KERNEL_SRCS += \
 	kernel/syscall/sys_io.c \
 	kernel/debug/switch_selftest.c \
 	kernel/debug/spawn_selftest.c \
+	kernel/debug/uaccess_selftest.c \
 	kernel/debug/switch_hold.S
 
 KERNEL_HDRS += \
@@ -27,6 +28,7 @@ KERNEL_HDRS += \
 	kernel/boot/cpio.h \
 	kernel/debug/spawn_selftest.h \
 	kernel/debug/switch_selftest.h \
+	kernel/debug/uaccess_selftest.h \
 	kernel/mm/uaccess.h \
 	kernel/mm/uvm.h \
 	kernel/syscall/syscall.h \
