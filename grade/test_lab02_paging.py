@@ -199,7 +199,7 @@ def test_new_page_tables_start_empty_even_in_used_frames(keel):
     0x6b, which reads as a valid table descriptor), then a page is mapped where it needs a
     new level-2 and level-3 table: it works, and its neighbours in the new tables are
     unmapped for the table walk and for the MMU (AT)."""
-    k = keel.boot(bootargs="test=junk-tables", mem="64M")
+    k = keel.boot(bootargs="test=junk-tables", mem="32M")
     section = "handouts/02-paging.md, 'Exercise 2: walking and mapping'"
     k.expect(r"^junk-tables-selftest %d: \d+ free frames, all junk now.*$" % k.nonce, timeout=20,
              what="the junk-tables self-test's first line", section=section)
