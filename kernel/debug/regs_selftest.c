@@ -15,6 +15,7 @@
 #include "debug/printf.h"
 #include "debug/regs_selftest.h"
 #include "dev/irq.h"
+#include "lib/mix.h"
 #include "platform/virt/board.h"
 
 #define SPIN_TICKS 12
@@ -27,22 +28,11 @@ volatile uint64_t clobber_count;
 
 static uint32_t test_nonce;
 
-// splitmix64's finaliser: a different-looking 64-bit value for every input.
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9UL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebUL;
-    x ^= x >> 31;
-    return x;
-}
-
 static void fill(struct held_regs *r, int round)
 {
     for (int i = 0; i < 31; i++)
-        r->x[i] = mix(((uint64_t)test_nonce << 8) ^ ((uint64_t)round << 6) ^ (uint64_t)i) | 1;
-    r->sp_el0 = mix(((uint64_t)test_nonce << 8) ^ ((uint64_t)round << 6) ^ 31) | 1;
+        r->x[i] = mix64(((uint64_t)test_nonce << 8) ^ ((uint64_t)round << 6) ^ (uint64_t)i) | 1;
+    r->sp_el0 = mix64(((uint64_t)test_nonce << 8) ^ ((uint64_t)round << 6) ^ 31) | 1;
     uint64_t m = test_nonce & 0xf;
     r->nzcv = (round == 0 ? m : m ^ 0xf) << 28;
 }

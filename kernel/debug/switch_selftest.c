@@ -14,6 +14,7 @@
 #include "debug/printf.h"
 #include "debug/switch_selftest.h"
 #include "dev/irq.h"
+#include "lib/mix.h"
 #include "lib/string.h"
 
 struct context switch_main_context, switch_partner_context;
@@ -22,25 +23,14 @@ struct callee_regs switch_partner_want, switch_partner_got;
 static uint8_t partner_stack[4096] __attribute__((aligned(16)));
 static uint32_t test_nonce;
 
-// splitmix64's finaliser: a different-looking 64-bit value for every input.
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9UL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebUL;
-    x ^= x >> 31;
-    return x;
-}
-
 // Patterns for side `side` (0 the caller, 1 the partner) in round `round`.
 static void fill(struct callee_regs *r, int side, int round)
 {
     uint64_t base = ((uint64_t)test_nonce << 8) ^ ((uint64_t)side << 6) ^ ((uint64_t)round << 5);
     for (int i = 0; i < 10; i++)
-        r->x19_to_x28[i] = mix(base ^ (uint64_t)i) | 1;
-    r->x29 = mix(base ^ 10) | 1;
-    r->tpidr_el0 = mix(base ^ 11) | 1;
+        r->x19_to_x28[i] = mix64(base ^ (uint64_t)i) | 1;
+    r->x29 = mix64(base ^ 10) | 1;
+    r->tpidr_el0 = mix64(base ^ 11) | 1;
 }
 
 static int check(const char *who, int round, const char *name, uint64_t want, uint64_t got)

@@ -23,4 +23,5 @@ KERNEL_HDRS += \
 	kernel/debug/regs_selftest.h \
 	kernel/dev/console_input.h \
 	kernel/dev/irq.h \
+	kernel/lib/mix.h \
 	kernel/platform/virt/gic.h

@@ -23,6 +23,7 @@
 //
 // Prints a line per event and a FAIL line per lost register; exits with the number lost.
 #include "regs.h"
+#include "mix.h"
 #include "ulib.h"
 
 enum role { MAIN, PARTNER };
@@ -34,22 +35,11 @@ static const char *const role_names[] = {"main", "partner"};
 
 static uint64_t seed;
 
-// splitmix64's finaliser: a different-looking 64-bit value for every input.
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9UL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebUL;
-    x ^= x >> 31;
-    return x;
-}
-
 // The value `role` puts in register `slot` (0-30: x0-x30, SLOT_SP, SLOT_TPIDR) in `round`:
 // never 0, and SP 16-byte aligned, as the architecture wants it whenever it is used.
 static uint64_t pattern(enum role role, int round, int slot)
 {
-    uint64_t v = mix(seed ^ ((uint64_t)role << 40) ^ ((uint64_t)round << 32) ^ (uint64_t)slot);
+    uint64_t v = mix64(seed ^ ((uint64_t)role << 40) ^ ((uint64_t)round << 32) ^ (uint64_t)slot);
     if (slot == SLOT_SP)
         return (v & ~15UL) | 16;
     return v | 1;
