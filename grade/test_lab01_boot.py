@@ -26,23 +26,17 @@ def wrap(value, bits):
     return value - (1 << bits) if value >> (bits - 1) else value
 
 
-def c_rem(a, b):
-    """C's %, which truncates toward zero (C11 6.5.5p6), unlike Python's."""
-    r = abs(a) % abs(b)
-    return -r if a < 0 else r
-
-
 def expected_printf_lines(n):
     """The three lines selftest_printf(n) must print (kernel/debug/selftest.c shows the calls)."""
-    small = n % 2001 - 1000
+    negative, positive, top_bit = -(1 + n % 999), 1 + (n // 999) % 999, n | 0x80000000
     big = wrap(n * -1234567, 64)
     wide = ((n << 32) | (n ^ 0xDEADBEEF)) & (2**64 - 1)
     word = "keel" if n & 1 else "arm64"
-    r100, r1000 = c_rem(small, 100), c_rem(small, 1000)
     v = n % 4096
     return [
-        f"printf-selftest {n}: [{small}] [{-small}] [{n}] [{n:x}] [{r100:5d}] [{r1000:<5d}] "
-        f"[{r1000:05d}] [0] [0]",
+        f"printf-selftest {n}: [{negative}] [{positive}] [{top_bit}] [{top_bit:x}] [{negative:5d}] "
+        f"[{negative:<5d}] [{negative:05d}] [{positive:5d}] [{positive:<5d}] [{positive:05d}] "
+        f"[0] [0]",
         f"printf-selftest {n}: [{big}] [{wide}] [{wide:x}] [{n:016x}] [{(2**64 - 1) ^ n:x}] "
         f"[{-(n << 20)}] [{-2**63}] [{-2**31}]",
         f"printf-selftest {n}: [0x{KERNBASE + (n << 4):x}] [{word}] [{word:>8}] [{word:<8}|] "
@@ -103,6 +97,31 @@ def test_ram_size_and_boot_arguments_reported(keel):
     line = k.expect(r"^RAM: .*$", timeout=20, what="the 'RAM: ...' line").group(0)
     assert "320 MiB" in line and f'nonce={k.nonce} hello=world"' in line, k.explain(
         "'RAM: 320 MiB at 0x40000000; boot arguments: \"... nonce=... hello=world\"'", got=line)
+
+
+@pytest.mark.points(5)
+def test_malformed_boot_arguments_do_no_harm(keel):
+    """The boot arguments are input: a command line longer than 1023 bytes is cut short, and
+    the kernel says so; words after the 64th are ignored (a test=panic there does not run);
+    a bare `test` is a flag, not `test=` (the word after it is not its value).  Each time
+    the monitor still answers."""
+    section = "handouts/01-boot.md, 'The device tree and boot arguments'"
+    k = keel.boot(bootargs="filler=" + "x" * 1100)
+    k.expect(r"^bootargs: command line longer than 1023 bytes, cut short$", timeout=20,
+             what="'bootargs: command line longer than 1023 bytes, cut short'", section=section)
+    k.prompt()
+    assert "kerninfo" in k.command("help"), k.explain("the monitor to work after a long line")
+    # The harness's own words come first (semihosting monitor nonce=N): 3 of the 64.
+    k = keel.boot(bootargs=" ".join(f"w{i}" for i in range(61)) + " test=panic")
+    k.prompt()
+    assert "selftest_panic" not in k.output, k.explain(
+        "the 65th word (test=panic) ignored: only 64 words count", got="the panic ran",
+        section=section)
+    k = keel.boot(bootargs="test printf")
+    k.prompt()
+    assert "printf-selftest" not in k.output, k.explain(
+        "a bare 'test' not to take the next word as its value", got="the printf self-test ran",
+        section=section)
 
 
 @pytest.mark.points(5)

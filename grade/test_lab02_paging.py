@@ -163,10 +163,62 @@ def test_unmap_takes_the_page_away_and_frees_its_frame(keel):
                                           section="handouts/02-paging.md, 'Exercise 3: unmapping'")
 
 
+@pytest.mark.points(5)
+def test_mapping_a_mapped_page_panics_naming_it(keel):
+    """test=map-twice: pt_map of a page that is mapped already (to another frame) panics and
+    names the address, or refuses with an error and leaves the first mapping alone; it never
+    quietly points the page at the other frame."""
+    k = keel.boot(bootargs="test=map-twice")
+    section = "handouts/02-paging.md, 'Exercise 2: walking and mapping'"
+    va = k.expect(r"^map-twice-selftest %d: mapping (0x[0-9a-f]+) a second time.*$" % k.nonce,
+                  timeout=20, what="the map-twice self-test's first line",
+                  section=section).group(1)
+    outcome = k.expect(r"^(panic: .*|map-twice-selftest %d: the second pt_map returned .*)$"
+                       % k.nonce, what="a panic, or the self-test's verdict",
+                       section=section).group(0)
+    refused = re.search(r"returned (-\d+) and \S+ maps the first frame still$", outcome)
+    assert (outcome.startswith("panic:") and va in outcome) or refused, k.explain(
+        f"a panic that names {va} (or an error, with the first mapping kept)", got=outcome,
+        section=section)
+
+
+@pytest.mark.points(5)
+def test_unmap_leaves_no_stale_translation_in_the_tlb(keel):
+    """test=tlb-remap: a page is read through (so the TLB holds its translation), unmapped and
+    mapped again to a second frame; a read through it sees the second frame.  A pt_unmap
+    without tlb_flush_page reads the first one (QEMU's TLB keeps the old entry)."""
+    k = keel.boot(bootargs="test=tlb-remap")
+    section = "handouts/02-paging.md, 'The TLB'"
+    line = k.expect(r"^tlb-remap-selftest %d: .*$" % k.nonce, timeout=20,
+                    what="the tlb-remap self-test's line", section=section).group(0)
+    assert line.endswith(": the second frame"), k.explain(
+        "the read after the remap to see the second frame", got=line, section=section)
+
+
+@pytest.mark.points(5)
+def test_new_page_tables_start_empty_even_in_used_frames(keel):
+    """test=junk-tables: every free frame is allocated and freed (so all hold the junk
+    0x6b, which reads as a valid table descriptor), then a page is mapped where it needs a
+    new level-2 and level-3 table: it works, and its neighbours in the new tables are
+    unmapped for the table walk and for the MMU (AT)."""
+    k = keel.boot(bootargs="test=junk-tables", mem="32M")
+    section = "handouts/02-paging.md, 'Exercise 2: walking and mapping'"
+    k.expect(r"^junk-tables-selftest %d: \d+ free frames, all junk now.*$" % k.nonce, timeout=20,
+             what="the junk-tables self-test's first line", section=section)
+    line = k.expect(r"^junk-tables-selftest %d: written through it .*$" % k.nonce, timeout=10,
+                    what="the mapping to work; a hang right after 'needs new tables' means "
+                    "pt_walk followed a junk descriptor in a table it had just allocated "
+                    "(frame_alloc instead of frame_alloc_zeroed)", section=section).group(0)
+    assert line.endswith("written through it yes; neighbours in the new tables mapped: 0"), \
+        k.explain("'written through it yes; neighbours in the new tables mapped: 0'", got=line,
+                  section=section)
+
+
 @pytest.mark.points(15)
 def test_pt_dump_shows_w_xor_x_kernel_sections(keel, elf):
-    """`pt`: text R-X, rodata R--, data and bss RW-, symbols R--, the rest of RAM RW-, the
-    UART device memory; nothing both writable and executable; nothing in the lower half."""
+    """`pt`: the RAM below the kernel (device tree) and .boot R--, text R-X, rodata R--, data
+    and bss RW-, symbols R--, the rest of RAM RW-, the UART device memory; nothing both
+    writable and executable; nothing in the lower half."""
     k = keel.boot()
     k.prompt()
     out = k.command("pt")
@@ -176,6 +228,9 @@ def test_pt_dump_shows_w_xor_x_kernel_sections(keel, elf):
                            "0000000040202000  R-X ---  normal    12 KiB'", section=section)
     a = elf.address
     expect = [
+        ("RAM below the kernel (device tree)", KERNBASE + RAM_BASE, a("_kernel_start"), "R-- ---",
+         "normal"),
+        (".boot", a("_kernel_start"), a("_text_start"), "R-- ---", "normal"),
         ("text", a("_text_start"), a("_text_end"), "R-X ---", "normal"),
         ("rodata", a("_rodata_start"), a("_rodata_end"), "R-- ---", "normal"),
         ("bss (boot stack)", a("boot_stack_bottom"), a("boot_stack_top"), "RW- ---", "normal"),
@@ -208,8 +263,9 @@ def test_pt_dump_shows_w_xor_x_kernel_sections(keel, elf):
 
 @pytest.mark.points(10)
 def test_pt_translates_like_the_elf_and_the_mmu_agrees(keel, elf):
-    """`pt ADDR` for addresses in text, rodata and bss: the physical address and permissions
-    the ELF implies, and the MMU's own answer (AT) agrees."""
+    """`pt ADDR` for addresses in the device tree below the kernel, text, rodata, bss and free
+    RAM: the physical address and permissions the ELF implies, and the MMU's own answer (AT)
+    agrees."""
     k = keel.boot()
     k.prompt()
     a = elf.address
@@ -217,6 +273,8 @@ def test_pt_translates_like_the_elf_and_the_mmu_agrees(keel, elf):
     rodata = symbol_in(elf, "Rr", a("_rodata_start"), a("_rodata_end"))
     bss = symbol_in(elf, "Bb", a("boot_stack_top"), a("_bss_end"))
     cases = [
+        (random.randrange(KERNBASE + RAM_BASE, a("_kernel_start"), 8),
+         "the RAM below the kernel (the device tree)", "R-- ---", False),
         (text[0], f"{text[1]} in .text", "R-X ---", False),
         (rodata[0], f"{rodata[1]} in .rodata", "R-- ---", False),
         (bss[0], f"{bss[1]} in .bss", "RW- ---", True),

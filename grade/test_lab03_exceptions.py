@@ -160,6 +160,26 @@ def test_tick_rate_matches_the_configured_rate(keel, hz):
         section="handouts/03-exceptions.md, 'Exercise 4: the timer'")
 
 
+@pytest.mark.points(2)
+def test_a_tick_rate_that_is_not_a_number_falls_back_to_the_default(keel):
+    """hz=12x is not a number: the kernel says so and ticks at the default 100 Hz (measured
+    over 20 ticks under -icount, within 2%)."""
+    k = keel.boot(bootargs="hz=12x", icount=True)
+    section = "handouts/03-exceptions.md, 'Exercise 4: the timer'"
+    line = k.expect(r"^timer: .*$", timeout=20, what="the timer's line", section=section).group(0)
+    want = "bootargs: hz=12x is not a number; using 100"
+    assert re.search(r"^%s$" % re.escape(want), k.output, re.M), k.explain(
+        f"'{want}' before the timer's line", got="no such line", section=section)
+    assert line.startswith("timer: 100 Hz "), k.explain("'timer: 100 Hz (...)'", got=line,
+                                                        section=section)
+    k.prompt(timeout=30)
+    out = k.command("ticks wait 20", timeout=20, section=section)
+    match = re.search(r"ticks: (\d+) ticks took (\d+) counter cycles at (\d+) Hz", out)
+    rate = int(match.group(1)) * int(match.group(3)) / int(match.group(2)) if match else 0
+    assert abs(rate - 100) <= 2, k.explain("20 ticks at 100 Hz", got=out.strip(),
+                                           section=section)
+
+
 @pytest.mark.points(10)
 @pytest.mark.timeout(40)
 def test_idle_prompt_costs_no_host_cpu_and_input_still_arrives(keel):
@@ -236,6 +256,28 @@ def test_a_burst_of_typed_lines_all_arrive(keel):
     assert received and int(received.group(1)) >= len(burst) and received.group(2) == "0", \
         k.explain(f"at least {len(burst)} characters received by the UART interrupt, none "
                   "dropped", got=out.strip(), section=section)
+
+
+@pytest.mark.points(8)
+def test_kernel_registers_survive_timer_interrupts(keel):
+    """test=irq-registers at 1000 Hz under -icount: x0-x30, SP_EL0 and NZCV hold patterns
+    from the nonce while the kernel spins through 12 timer ticks and some 48 interrupts
+    whose handler changes x0-x18, SP_EL0, ELR_EL1 and SPSR_EL1 (as a task switch will);
+    afterwards every register and SP are as before.  Two rounds with different scratch
+    registers check every register, whatever the nonce."""
+    k = keel.boot(bootargs="test=irq-registers hz=1000", icount=True)
+    section = "handouts/03-exceptions.md, 'Exercise 1: the vector table and the trap frame'"
+    rounds = []
+    for round in (0, 1):
+        rounds.append(k.expect(r"^irq-registers-selftest %d: round %d: .*$" % (k.nonce, round),
+                               timeout=20, what=f"the irq-registers self-test's round {round}",
+                               section=section).group(0))
+    failures = re.findall(r"^irq-registers-selftest %d: FAIL .*$" % k.nonce, k.output, re.M)
+    assert not failures and all(r.endswith("every register kept") for r in rounds), k.explain(
+        "every register back after the interrupts, in both rounds",
+        got="".join("\n    " + line for line in failures + rounds), section=section)
+    k.expect(r"^irq-registers-selftest %d: all registers survived the interrupts$" % k.nonce,
+             what="the self-test's last line", section=section)
 
 
 @pytest.mark.points(6)

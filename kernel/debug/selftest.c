@@ -9,6 +9,14 @@
 #include "debug/selftest.h"
 #include "lib/string.h"
 #include "mm/memlayout.h"
+#if LAB >= 3
+#include "debug/regs_selftest.h"
+#endif
+#if LAB >= 4
+#include "debug/spawn_selftest.h"
+#include "debug/switch_selftest.h"
+#include "debug/uaccess_selftest.h"
+#endif
 
 struct selftest {
     const char *name;
@@ -30,6 +38,17 @@ static const struct selftest selftests[] = {
     {"frames-bad-free", selftest_frames_bad_free},
     {"kmalloc", selftest_kmalloc},
     {"map-unmap", selftest_map_unmap},
+    {"map-twice", selftest_map_twice},
+    {"tlb-remap", selftest_tlb_remap},
+    {"junk-tables", selftest_junk_tables},
+#endif
+#if LAB >= 3
+    {"irq-registers", selftest_irq_registers},
+#endif
+#if LAB >= 4
+    {"context-switch", selftest_context_switch},
+    {"spawn-enomem", selftest_spawn_enomem},
+    {"uaccess", selftest_uaccess},
 #endif
 };
 
@@ -49,16 +68,23 @@ void selftest_run_requested(void)
 }
 
 // Every conversion, flag and length modifier of handout 1's printf specification, on values
-// derived from the nonce, including the corner cases (zero, the most negative numbers).
+// derived from the nonce, including the corner cases (zero, the most negative numbers).  The
+// nonce changes the values, never which cases are printed: every run pads a negative and a
+// positive number with spaces, with '-' and with '0', and %u and %x get a number with the
+// top bit set (which %d would print as negative).
 void selftest_printf(uint32_t nonce)
 {
-    int small = (int)(nonce % 2001) - 1000; // -1000 .. 1000
+    unsigned top_bit = nonce | 0x80000000u;
+    int negative = -(int)(1 + nonce % 999);        // -1 .. -999
+    int positive = (int)(1 + (nonce / 999) % 999); // 1 .. 999
     long big = (long)nonce * -1234567L;
     unsigned long wide = ((unsigned long)nonce << 32) | (nonce ^ 0xdeadbeefu);
     const char *word = (nonce & 1) ? "keel" : "arm64";
 
-    printf("printf-selftest %u: [%d] [%i] [%u] [%x] [%5d] [%-5d] [%05d] [%d] [%x]\n", nonce, small,
-           -small, nonce, nonce, small % 100, small % 1000, small % 1000, 0, 0);
+    printf("printf-selftest %u: [%d] [%i] [%u] [%x] [%5d] [%-5d] [%05d] [%5d] [%-5d] [%05d] [%d] "
+           "[%x]\n",
+           nonce, negative, positive, top_bit, top_bit, negative, negative, negative, positive,
+           positive, positive, 0, 0);
     printf("printf-selftest %u: [%ld] [%lu] [%lx] [%016lx] [%llx] [%lld] [%ld] [%d]\n", nonce, big,
            wide, wide, (unsigned long)nonce, ~(unsigned long long)nonce, -((long long)nonce << 20),
            (long)(-9223372036854775807L - 1), (int)0x80000000u);

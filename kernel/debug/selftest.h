@@ -15,6 +15,9 @@ void selftest_frames_double_free(uint32_t nonce);
 void selftest_frames_bad_free(uint32_t nonce);
 void selftest_kmalloc(uint32_t nonce);
 void selftest_map_unmap(uint32_t nonce);
+void selftest_map_twice(uint32_t nonce);
+void selftest_tlb_remap(uint32_t nonce);
+void selftest_junk_tables(uint32_t nonce);
 #endif
 
 #endif

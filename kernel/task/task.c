@@ -49,6 +49,9 @@ void task_init(void)
     // Let user programs read the instruction counter for benchmarks (PMUSERENR_EL0.EN).
     pmu_start_instructions();
     WRITE_SYSREG(pmuserenr_el0, 1);
+    // ... and the virtual counter CNTVCT_EL0 and CNTFRQ_EL0 (CNTKCTL_EL1.EL0VCTEN, Arm ARM
+    // D19.11 "Generic Timer registers"), as Linux lets them for clock_gettime in its vDSO.
+    WRITE_SYSREG(cntkctl_el1, CNTKCTL_EL0VCTEN);
 }
 
 struct task *task_alloc_slot(void)

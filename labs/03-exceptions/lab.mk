@@ -9,7 +9,9 @@ KERNEL_SRCS += \
 	kernel/platform/virt/gicv2.c \
 	kernel/dev/irq.c \
 	kernel/dev/console_input.c \
-	kernel/debug/mon_trap.c
+	kernel/debug/mon_trap.c \
+	kernel/debug/regs_selftest.c \
+	kernel/debug/regs_hold.S
 
 KERNEL_HDRS += \
 	kernel/arch/aarch64/esr.h \
@@ -18,6 +20,8 @@ KERNEL_HDRS += \
 	kernel/arch/aarch64/trap.h \
 	kernel/arch/aarch64/trapframe.h \
 	kernel/debug/mon_trap.h \
+	kernel/debug/regs_selftest.h \
 	kernel/dev/console_input.h \
 	kernel/dev/irq.h \
+	kernel/lib/mix.h \
 	kernel/platform/virt/gic.h

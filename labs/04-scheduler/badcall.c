@@ -23,6 +23,35 @@ static void expect(const char *what, long got, long want)
 static const char message[] = "a read-only string in .rodata";
 static char buffer[64];
 
+// Spawns `true` with n arguments and reaps it: 0, or spawn's error.
+static long spawn_with_args(int n)
+{
+    static char *argv[SPAWN_MAX_ARGS + 2];
+    argv[0] = "true";
+    for (int i = 1; i < n; i++)
+        argv[i] = "x";
+    argv[n] = NULL;
+    int pid = spawn("true", argv), status;
+    if (pid < 0)
+        return pid;
+    waitpid(pid, &status, 0);
+    return 0;
+}
+
+// Spawns `true` without reaping it (a zombie keeps its slot) until spawn fails; returns
+// that error, after reaping them all.
+static long spawn_until_no_slot(void)
+{
+    char *argv[] = {"true", NULL};
+    long err = 0;
+    for (int i = 0; i < 100 && err >= 0; i++)
+        err = spawn("true", argv);
+    int status;
+    while (waitpid(-1, &status, 0) > 0)
+        ;
+    return err < 0 ? err : 0;
+}
+
 int main(int argc, char **argv)
 {
     long kernel = (long)0xffffff8040200000UL;   // the kernel's first page
@@ -50,10 +79,19 @@ int main(int argc, char **argv)
     expect("read(0, read-only code, 5)", read(0, (void *)text, 5), -EFAULT);
     expect("read(0, read-only string, 5)", read(0, (void *)message, 5), -EFAULT);
     expect("read(3, buffer, 5)", read(3, buffer, 5), -EBADF);
+    expect("read(0, buffer, 0) (returns at once)", read(0, buffer, 0), 0);
 
     expect("nanosleep(NULL)", syscall6(SYS_nanosleep, 0, 0, 0, 0, 0, 0), -EFAULT);
     struct timespec bad = {0, 2000000000L};
     expect("nanosleep(tv_nsec = 2e9)", syscall6(SYS_nanosleep, (long)&bad, 0, 0, 0, 0, 0), -EINVAL);
+    struct timespec one_second_as_nsec = {0, 1000000000L}, minus_one_nsec = {0, -1},
+                    minus_one_sec = {-1, 0};
+    expect("nanosleep(tv_nsec = 1e9)",
+           syscall6(SYS_nanosleep, (long)&one_second_as_nsec, 0, 0, 0, 0, 0), -EINVAL);
+    expect("nanosleep(tv_nsec = -1)", syscall6(SYS_nanosleep, (long)&minus_one_nsec, 0, 0, 0, 0, 0),
+           -EINVAL);
+    expect("nanosleep(tv_sec = -1)", syscall6(SYS_nanosleep, (long)&minus_one_sec, 0, 0, 0, 0, 0),
+           -EINVAL);
     struct timespec short_sleep = {0, 1000000L};
     expect("nanosleep(1 ms, rem = kernel address)",
            syscall6(SYS_nanosleep, (long)&short_sleep, kernel, 0, 0, 0, 0), -EFAULT);
@@ -71,11 +109,23 @@ int main(int argc, char **argv)
 
     expect("waitpid(12345)", waitpid(12345, &status, 0), -ECHILD);
     expect("waitpid(-1) with no children", waitpid(-1, &status, 0), -ECHILD);
+    expect("waitpid(my own pid)", waitpid(getpid(), &status, 0), -ECHILD);
+    expect("waitpid(0) (process groups)", waitpid(0, &status, 0), -EINVAL);
+    expect("waitpid(-2) (process groups)", waitpid(-2, &status, 0), -EINVAL);
+    expect("wait4(-1, &status, 0, rusage)",
+           syscall6(SYS_wait4, -1, (long)&status, 0, (long)buffer, 0, 0), -EINVAL);
     int pid = spawn("true", (char *[]){"true", NULL});
     expect("waitpid(child, kernel address)", waitpid(pid, (int *)kernel, 0), -EFAULT);
     expect("waitpid(child, bad option)", waitpid(pid, &status, 0x100), -EINVAL);
     expect("waitpid(child, &status) after the errors", waitpid(pid, &status, 0), pid);
     expect("... and the child's status", status, 0);
+
+    static char long_path[PROGRAM_NAME_MAX + 1];
+    memset(long_path, 'a', PROGRAM_NAME_MAX);
+    expect("spawn(a 64-byte path)", spawn(long_path, hello_argv), -ENAMETOOLONG);
+    expect("spawn(\"true\", 33 arguments)", spawn_with_args(SPAWN_MAX_ARGS + 1), -E2BIG);
+    expect("spawn(\"true\", 32 arguments)", spawn_with_args(SPAWN_MAX_ARGS), 0);
+    expect("spawn with every task slot in use", spawn_until_no_slot(), -EAGAIN);
 
     expect("sysinfo(NULL)", syscall6(SYS_sysinfo, 0, 0, 0, 0, 0, 0), -EFAULT);
     expect("sysinfo(read-only code)", syscall6(SYS_sysinfo, text, 0, 0, 0, 0, 0), -EFAULT);

@@ -16,12 +16,19 @@ KERNEL_SRCS += \
 	kernel/task/sched.c \
 	kernel/syscall/syscall.c \
 	kernel/syscall/sys_task.c \
-	kernel/syscall/sys_io.c
+	kernel/syscall/sys_io.c \
+	kernel/debug/switch_selftest.c \
+	kernel/debug/spawn_selftest.c \
+	kernel/debug/uaccess_selftest.c \
+	kernel/debug/switch_hold.S
 
 KERNEL_HDRS += \
 	kernel/arch/aarch64/context.h \
 	kernel/boot/archive.h \
 	kernel/boot/cpio.h \
+	kernel/debug/spawn_selftest.h \
+	kernel/debug/switch_selftest.h \
+	kernel/debug/uaccess_selftest.h \
 	kernel/mm/uaccess.h \
 	kernel/mm/uvm.h \
 	kernel/syscall/syscall.h \
@@ -59,7 +66,10 @@ USER_PROGS += \
 	labs/04-scheduler/badcall.c \
 	labs/04-scheduler/spawnloop.c \
 	labs/04-scheduler/execbad.c \
-	labs/04-scheduler/bench.c
+	labs/04-scheduler/bench.c \
+	labs/04-scheduler/regs \
+	labs/04-scheduler/hog.c \
+	labs/04-scheduler/zeroes.c
 
 USER_FILES += labs/04-scheduler/motd.txt
 

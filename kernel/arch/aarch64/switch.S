@@ -3,10 +3,11 @@
 // void context_switch(struct context *save, const struct context *load);
 //
 // Called by schedule() like any function: x0 = save, x1 = load.  Saves the callee-saved
-// registers, the frame pointer, the link register (where to come back to) and SP into
-// *save; loads the same from *load; `ret` then returns to load->x30 on load's stack.  For
-// a task that has run before, that is inside its own earlier call of context_switch; for a
-// new task, spawn.c points x30 at task_entry, which enters user space (context.h).
+// registers, the frame pointer, the link register (where to come back to), SP and the
+// user's thread pointer TPIDR_EL0 (context.h says why it is here) into *save; loads the same
+// from *load; `ret` then returns to load->x30 on load's stack.  For a task that has run
+// before, that is inside its own earlier call of context_switch; for a new task, spawn.c
+// points x30 at task_entry, which enters user space.
 
 #include "arch/aarch64/context.h"
 
@@ -14,9 +15,9 @@
     .global context_switch
 context_switch:
     // LAB 4: Your code here.
-    // Store x19-x28 (five stp), x29 with x30, and SP (through a scratch register: SP cannot
-    // be stored directly) at the CONTEXT_* offsets of *x0; then load the same from *x1 and
-    // return.
+    // Store x19-x28 (five stp), x29 with x30, and SP with TPIDR_EL0 (through scratch
+    // registers: neither can be stored directly; x9 and x10 are free) at the CONTEXT_*
+    // offsets of *x0; then load the same from *x1 and return.
     // BEGIN SOLUTION LAB 4
     stp     x19, x20, [x0, #CONTEXT_X19 + 16 * 0]
     stp     x21, x22, [x0, #CONTEXT_X19 + 16 * 1]
@@ -25,7 +26,8 @@ context_switch:
     stp     x27, x28, [x0, #CONTEXT_X19 + 16 * 4]
     stp     x29, x30, [x0, #CONTEXT_X29]
     mov     x9, sp
-    str     x9, [x0, #CONTEXT_SP]
+    mrs     x10, tpidr_el0
+    stp     x9, x10, [x0, #CONTEXT_SP]
 
     ldp     x19, x20, [x1, #CONTEXT_X19 + 16 * 0]
     ldp     x21, x22, [x1, #CONTEXT_X19 + 16 * 1]
@@ -33,8 +35,9 @@ context_switch:
     ldp     x25, x26, [x1, #CONTEXT_X19 + 16 * 3]
     ldp     x27, x28, [x1, #CONTEXT_X19 + 16 * 4]
     ldp     x29, x30, [x1, #CONTEXT_X29]
-    ldr     x9, [x1, #CONTEXT_SP]
+    ldp     x9, x10, [x1, #CONTEXT_SP]
     mov     sp, x9
+    msr     tpidr_el0, x10
     ret
     // STUB
     //| b       context_switch_not_written

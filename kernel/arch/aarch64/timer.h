@@ -10,6 +10,9 @@
 
 #define TIMER_DEFAULT_HZ 100
 
+// CNTKCTL_EL1 bit 1: EL0 may read CNTVCT_EL0 and CNTFRQ_EL0 (0 makes those reads trap).
+#define CNTKCTL_EL0VCTEN (1UL << 1)
+
 // Starts ticking at the rate of boot argument hz=N (default TIMER_DEFAULT_HZ, 1 to 1000).
 void timer_init(void);
 // The interrupt handler: counts the tick and sets the next deadline.

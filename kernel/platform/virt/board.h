@@ -15,6 +15,7 @@
 #define VIRTIO_MMIO_SLOTS 32
 
 // Interrupt IDs as the GIC numbers them: SPI n is INTID 32 + n.
+#define IRQ_PTIMER 30  // EL1 physical timer (PPI 14): only the register self-test uses it
 #define IRQ_VTIMER 27  // EL1 virtual timer, a private peripheral interrupt (PPI 11)
 #define IRQ_UART0 33   // SPI 1
 #define IRQ_VIRTIO0 48 // SPI 16, then one per slot
