@@ -213,6 +213,26 @@ def test_spawn_exit_cycles_give_every_frame_back(keel):
     assert k.wait_exit(timeout=10) == 0
 
 
+@pytest.mark.points(5)
+def test_spawn_argument_limits_are_exact_and_overrun_nothing(keel):
+    """bigargs: 32 arguments and 4096 bytes of strings are accepted and arrive intact, 33
+    and 4097 get E2BIG; a witness task started just before each call still runs (a copy
+    that overruns the kernel's buffer lands in its fresh page table), and free frames come
+    back.  Under -icount, so that the frames fall the same way on every run."""
+    rounds = random.randint(6, 10)
+    k = run_program(keel, f"bigargs {rounds}", icount=True)
+    section = "handouts/04-scheduler.md, 'The arguments'"
+    match = k.expect(r"^bigargs: (\d+) of (\d+) checks passed; .*$", timeout=30,
+                     what="bigargs's summary", section=section)
+    failures = re.findall(r"^bigargs: FAIL .*$|^keel: task \d+ .* killed: .*$", k.output, re.M)
+    assert match.group(1) == match.group(2) and not failures, k.explain(
+        "every limit exact, every witness and checker exiting 0, no frame lost",
+        got="\n    " + "\n    ".join(failures[:8] + [match.group(0)]), section=section)
+    assert int(match.group(2)) == 10 * rounds + 1, k.explain(
+        f"{10 * rounds + 1} checks in {rounds} rounds", got=match.group(0))
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from bigargs")
+
+
 def corrupted_variants(hello):
     """Ways to break the ELF file `hello`: (name, bytes).  Each must be refused."""
     phoff, = struct.unpack_from("<Q", hello, 0x20)
