@@ -233,6 +233,24 @@ def test_spawn_argument_limits_are_exact_and_overrun_nothing(keel):
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from bigargs")
 
 
+@pytest.mark.points(5)
+def test_nanosleep_fails_at_once_or_sleeps_as_long_as_asked(keel):
+    """sleepcheck: nanosleep with a bad `rem` fails with EFAULT before sleeping (a call that
+    fails has no effect); sleeps whose seconds overflow a count of nanoseconds (2^64 ns and
+    beyond, LONG_MAX s, a random huge number) are still going after 2 s; short ones end.
+    Under -icount with sleep=off, so the guest's 2 s pass in a moment."""
+    seconds = random.randint(2**34, 2**63 - 1)
+    k = run_program(keel, f"sleepcheck {seconds}", extra=["-icount", "shift=0,sleep=off"])
+    section = "handouts/04-scheduler.md, 'Sleeping and waking'"
+    match = k.expect(r"^sleepcheck: (\d+) of (\d+) checks passed$", timeout=30,
+                     what="sleepcheck's summary", section=section)
+    failures = re.findall(r"^sleepcheck: FAIL .*$", k.output, re.M)
+    assert match.group(1) == match.group(2) == "10" and not failures, k.explain(
+        "all 10 nanosleep cases as docs/syscalls.md says",
+        got="\n    " + "\n    ".join(failures + [match.group(0)]), section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from sleepcheck")
+
+
 def corrupted_variants(hello):
     """Ways to break the ELF file `hello`: (name, bytes).  Each must be refused."""
     phoff, = struct.unpack_from("<Q", hello, 0x20)

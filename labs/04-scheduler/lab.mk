@@ -60,7 +60,8 @@ USER_PROGS += \
 	labs/04-scheduler/spawnloop.c \
 	labs/04-scheduler/execbad.c \
 	labs/04-scheduler/bench.c \
-	labs/04-scheduler/bigargs.c
+	labs/04-scheduler/bigargs.c \
+	labs/04-scheduler/sleepcheck.c
 
 USER_FILES += labs/04-scheduler/motd.txt
 
