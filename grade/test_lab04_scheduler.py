@@ -283,6 +283,10 @@ def corrupted_variants(hello):
         "filesz-over-memsz": patch("<Q", text + 0x28, text_filesz - 1),
         "writable-code": patch("<I", text + 4, 7),
         "overlapping": patch("<Q", other + 0x10, text_vaddr),
+        # A 1 GiB code segment (more than the machine's RAM) that a later one overlaps: the
+        # overlap must be seen before the first segment's pages are allocated.
+        "overlapping-huge": patch("<Q", text + 0x28, 1 << 30,
+                                  patch("<Q", other + 0x10, text_vaddr + 0x2000)),
         "entry-outside": patch("<Q", 0x18, 0x10),
         "over-the-stack": patch("<Q", text + 0x10, USER_STACK_BOTTOM - 0x1000),
         "truncated": hello[:200],
@@ -290,24 +294,53 @@ def corrupted_variants(hello):
     }
 
 
+# A refusal costs the checks and the kernel's one-line reason; taking and zeroing the
+# frames of a segment bigger than RAM first costs tens of millions of instructions.
+REFUSAL_INSTRUCTIONS = 1_000_000
+
+
+def too_big(hello):
+    """hello with its last segment grown to 64 GiB: a valid file that no machine here has
+    the RAM for."""
+    phoff, = struct.unpack_from("<Q", hello, 0x20)
+    phnum, = struct.unpack_from("<H", hello, 0x38)
+    loads = [phoff + 56 * i for i in range(phnum)
+             if struct.unpack_from("<I", hello, phoff + 56 * i)[0] == 1
+             and struct.unpack_from("<Q", hello, phoff + 56 * i + 0x28)[0] > 0]
+    last = max(loads, key=lambda ph: struct.unpack_from("<Q", hello, ph + 0x10)[0])
+    b = bytearray(hello)
+    struct.pack_into("<Q", b, last + 0x28, 64 << 30)
+    return bytes(b)
+
+
 @pytest.mark.points(15)
 def test_malformed_elf_files_are_refused(keel):
     """Corrupted copies of hello (bad header fields, segments outside the file or in the
-    kernel, W+X, overlaps, a bad entry point, truncation) are refused with ENOEXEC, with no
-    crash, and a good program still runs afterwards."""
+    kernel, W+X, overlaps, a bad entry point, truncation) are refused with ENOEXEC, and one
+    too big for RAM with ENOMEM, each at once: every program header is checked before any
+    frame is allocated (instructions counted under -icount).  No crash, and a good program
+    still runs afterwards."""
     with open(os.path.join(BUILD, f"lab{keel.lab}", "archive", "hello"), "rb") as f:
-        variants = corrupted_variants(f.read())
+        hello = f.read()
+    variants = corrupted_variants(hello)
+    expected = {name: ENOEXEC for name in variants}
+    variants["too-big"], expected["too-big"] = too_big(hello), "ENOMEM"
     names = list(variants)
     random.shuffle(names)
-    k = run_program(keel, "execbad " + " ".join(names), archive=variants)
+    k = run_program(keel, "execbad " + " ".join(names), archive=variants, icount=True)
     section = "handouts/04-scheduler.md, 'Exercise 1: loading ELF files'"
     k.expect(r"^execbad: hello afterwards -> .*$", timeout=30, what="execbad's last line",
              section=section)
     for name in names:
-        match = re.search(r"^execbad: %s -> (\S+)$" % re.escape(name), k.output, re.M)
-        assert match and match.group(1) == ENOEXEC, k.explain(
-            f"spawn of the '{name}' variant refused with ENOEXEC",
+        match = re.search(r"^execbad: %s -> (\S+) \((\d+) instructions\)$" % re.escape(name),
+                          k.output, re.M)
+        assert match and match.group(1) == expected[name], k.explain(
+            f"spawn of the '{name}' variant refused with {expected[name]}",
             got=match.group(0) if match else "no line for it", section=section)
+        assert int(match.group(2)) < REFUSAL_INSTRUCTIONS, k.explain(
+            f"the '{name}' variant refused at once, in under {REFUSAL_INSTRUCTIONS} "
+            "instructions (no frames taken and zeroed before the refusal)",
+            got=match.group(0), section=section)
     assert "execbad: hello afterwards -> ran" in k.output, k.explain(
         "a good program to run after all the bad ones")
     assert k.wait_exit(timeout=10) == 0
