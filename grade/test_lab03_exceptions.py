@@ -157,6 +157,39 @@ def test_tick_rate_matches_the_configured_rate(keel, hz):
         section="handouts/03-exceptions.md, 'Exercise 4: the timer'")
 
 
+# hz= values the timer must refuse, and the reason bootargs.c gives.  The first two once
+# passed the range check after wrapping: to 1 Hz (cut to 32 bits) and to 250 Hz (2^64 + 250).
+BAD_HZ = {
+    "4294967297": r"is out of range \(1 to 1000\)",
+    "18446744073709551866": r"is not a number \(.*\)",
+    "0x3e9": r"is out of range \(1 to 1000\)",
+}
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("value", list(BAD_HZ))
+def test_out_of_range_hz_gets_a_message_and_100_hz(keel, value):
+    """hz= outside 1..1000, however large, gets a message naming it and the default, and the
+    timer really ticks at the default 100 Hz (measured as in the tick-rate test, over 20
+    ticks, under -icount with sleep=off so that idle time passes at once)."""
+    k = keel.boot(bootargs=f"hz={value}", extra=["-icount", "shift=0,sleep=off"])
+    k.prompt(timeout=30)
+    section = "handouts/03-exceptions.md, 'Exercise 4: the timer'"
+    want = r"^bootargs: hz=%s %s; using 100$" % (re.escape(value), BAD_HZ[value])
+    message = re.search(r"^bootargs: .*$", k.output, re.M)
+    assert message and re.match(want, message.group(0)), k.explain(
+        f"'bootargs: hz={value} ...; using 100'",
+        got=message.group(0) if message else "no 'bootargs:' line",
+        section="handouts/01-boot.md, 'The device tree and boot arguments'")
+    out = k.command("ticks wait 20", timeout=10, section=section)
+    match = re.search(r"ticks: (\d+) ticks took (\d+) counter cycles at (\d+) Hz", out)
+    assert match and int(match.group(2)) > 0, k.explain(
+        "'ticks: 20 ticks took C counter cycles at F Hz ...'", got=out.strip(), section=section)
+    rate = int(match.group(1)) * int(match.group(3)) / int(match.group(2))
+    assert abs(rate - 100) <= 2, k.explain("100 ticks per second (within 2%)",
+                                           got=f"{rate:.2f} Hz", section=section)
+
+
 @pytest.mark.points(10)
 @pytest.mark.timeout(40)
 def test_idle_prompt_costs_no_host_cpu_and_input_still_arrives(keel):

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #define TIMER_DEFAULT_HZ 100
+#define TIMER_MIN_HZ 1
+#define TIMER_MAX_HZ 1000
 
 // Starts ticking at the rate of boot argument hz=N (default TIMER_DEFAULT_HZ, 1 to 1000).
 void timer_init(void);
