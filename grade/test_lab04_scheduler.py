@@ -346,6 +346,67 @@ def test_malformed_elf_files_are_refused(keel):
     assert k.wait_exit(timeout=10) == 0
 
 
+# (RAM, where the extra archive goes, what archive_init must say).  Keel uses the first
+# 4 GiB of RAM (0x4000_0000 to 0x1_4000_0000): the boot page table maps nothing beyond, and
+# archive_init runs before there are vectors, so a read out there would hang the boot.
+ARCHIVE_PLACES = {
+    "8G-at-mem/2": ("8G", 0x140000000, r"archive: archive=0x140000000 is outside the free RAM "
+                    r"Keel uses \(0x[0-9a-f]+ to 0x140000000\); ignoring it"),
+    "16G-at-mem/2": ("16G", 0x240000000, r"archive: archive=0x240000000 is outside the free "
+                     r"RAM Keel uses \(0x[0-9a-f]+ to 0x140000000\); ignoring it"),
+    "8G-across-4GiB": ("8G", 0x13FFFF000, r"archive: the archive at archive= is not a valid cpio "
+                       r"archive: file data runs past the end of the archive \(at offset 0\); "
+                       r"ignoring it"),
+    "8G-inside": ("8G", None, r"archive: \d+ bytes at 0x[0-9a-f]+ \(boot argument archive=\)"),
+}
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("place", list(ARCHIVE_PLACES))
+def test_extra_archive_with_big_ram_is_used_or_refused_clearly(keel, place):
+    """With 8 or 16 GiB of RAM, an extra archive inside the 4 GiB Keel uses is found; one
+    beyond them (where the grader's loader once put it: at half the RAM) or running across
+    their end is refused with a message; either way the system boots and runs a program."""
+    mem, address, message = ARCHIVE_PLACES[place]
+    with open(os.path.join(BUILD, f"lab{keel.lab}", "archive", "hello"), "rb") as f:
+        extra = {"extrahello": f.read()}
+    k = run_program(keel, "hello", mem=mem, archive=extra, archive_address=address)
+    section = "handouts/04-scheduler.md, 'The boot archive'"
+    k.expect(r"^hello, world: pid 1, running at EL0$", timeout=20,
+             what="hello to run after the extra archive was dealt with", section=section)
+    said = re.findall(r"^archive: .*$", k.output, re.M)
+    assert said and re.fullmatch(message, said[0]), k.explain(
+        f"the line '{message}'", got="\n    " + "\n    ".join(said), section=section)
+    listed = said[-1].split()[1:]
+    inside = address is None
+    assert ("extrahello" in listed) == inside, k.explain(
+        "the extra archive's program listed" if inside else "no program of the refused archive",
+        got=said[-1], section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from hello")
+
+
+@pytest.mark.points(3)
+def test_a_first_program_that_cannot_start_is_a_clear_refusal(keel):
+    """`-- NAME ARGS` naming no program, a file that is not one, or too many arguments: the
+    kernel says which and why, and powers off with status 127 (no panic: it is bad boot
+    input, not a kernel bug)."""
+    section = "handouts/04-scheduler.md, 'The first task'"
+    words = " ".join(f"a{i}" for i in range(random.randint(33, 40)))
+    for command, reason in (("no-such-program", r"no such program in the boot archive \(ENOENT\)"),
+                            ("motd", r"not an executable Keel can load \(ENOEXEC.*\)"),
+                            (f"hello {words}", r"more than 32 arguments .* \(E2BIG\)")):
+        k = run_program(keel, command)
+        name = command.split()[0]
+        line = k.expect(r"^keel: cannot start .*$", timeout=20,
+                        what=f"'keel: cannot start '{name}' as the first task: ...'",
+                        section=section).group(0)
+        want = r"keel: cannot start '%s' as the first task: %s; powering off" % (name, reason)
+        assert re.fullmatch(want, line), k.explain(f"'{want}'", got=line, section=section)
+        status = k.wait_exit(timeout=10)
+        assert status == 127 and "panic" not in k.output, k.explain(
+            "QEMU's exit status 127 and no panic", got=status, section=section)
+
+
 @pytest.mark.points(10)
 def test_shell_runs_programs_by_name(keel):
     """At boot, init starts the shell; it runs programs from the boot archive with their
