@@ -13,7 +13,7 @@ import struct
 
 import pytest
 
-from harness import BUILD, Elf
+from harness import BUILD, ROOT, Elf, new_nonce
 
 LAB = 4
 TITLE = "scheduler & user space"
@@ -26,9 +26,9 @@ ENOEXEC = "ENOEXEC"
 SH_PROMPT = "$ "
 
 
-def run_program(keel, command, **options):
-    """Boots Keel with `command` as pid 1 (no monitor)."""
-    return keel.boot(bootargs="-- " + command, monitor=False, **options)
+def run_program(keel, command, bootargs_extra="", **options):
+    """Boots Keel with `command` as pid 1 (no monitor), after any other boot arguments."""
+    return keel.boot(bootargs=f"{bootargs_extra} -- {command}".strip(), monitor=False, **options)
 
 
 def user_elf(k, name):
@@ -249,6 +249,130 @@ def test_nanosleep_fails_at_once_or_sleeps_as_long_as_asked(keel):
         "all 10 nanosleep cases as docs/syscalls.md says",
         got="\n    " + "\n    ".join(failures + [match.group(0)]), section=section)
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from sleepcheck")
+
+
+FUZZ_CALLS = 10000  # about four passes over every combination; under a second of host time
+# Errors docs/syscalls.md lists that no fuzzer's call can cause: running out of memory or of
+# task slots (the fuzzer keeps at most 12 children).
+NOT_FUZZABLE = {"ENOMEM", "EAGAIN"}
+NOT_FUZZED = {"exit", "exit_group"}  # the fuzzer must live to report
+
+
+def documented_errors():
+    """{call: set of error names} from the summary table of docs/syscalls.md."""
+    with open(os.path.join(ROOT, "docs", "syscalls.md")) as f:
+        rows = re.findall(r"^\| (\d+) \| (\w+) \| [^|]* \| [^|]* \| ([^|]*) \|$", f.read(), re.M)
+    return {name: set(errors.split()) - {"—"} for _, name, errors in rows}
+
+
+def expect_or_explain(k, pattern, hint, **options):
+    """k.expect, with `hint` added to a failure (how to reproduce it)."""
+    try:
+        return k.expect(pattern, **options)
+    except pytest.fail.Exception as failure:
+        message = str(failure)
+    pytest.fail(f"{message}\n{hint}", pytrace=False)
+
+
+@pytest.mark.points(10)
+@pytest.mark.timeout(90)
+def test_syscall_fuzzer_finds_nothing(keel):
+    """`fuzz SEED 10000` (SEED: this run's nonce): every combination of argument classes of
+    every call but exit, each result as docs/syscalls.md says, every register but x0
+    preserved, failed spawns and waits without effect, every child reaped, every frame back.
+    Under -icount (shift=0, sleep=off): the same seed makes the same calls, and sleeping costs
+    nothing.  A line is typed ahead, so that a read wrongly accepted returns instead of
+    waiting for ever."""
+    seed = new_nonce()
+    command = f"fuzz {seed} {FUZZ_CALLS}"
+    k = run_program(keel, command, bootargs_extra=f"nonce={seed}",
+                    extra=["-icount", "shift=0,sleep=off"])
+    k.send("typed ahead: read must not see this")
+    section = "handouts/04-scheduler.md, 'Fuzzing the system calls'"
+    hint = (f"To reproduce: make lab-{k.lab} qemu BOOTARGS='-- {command}' "
+            f"QEMUEXTRA='-icount shift=0,sleep=off'; add 'trace' after the count to see each "
+            "call before it is made (the last one printed is the one that never returned).")
+    summary = expect_or_explain(
+        k, r"^fuzz: seed %d: (\d+) calls, (\d+) failures; (\d+) of (\d+) combinations made, "
+           r"(\d+) left out by rule; .*; (\d+) children started, (\d+) reaped; "
+           r"free frames (\d+) before, (\d+) after$" % seed, hint, timeout=30,
+        what="the fuzzer's summary", section=section)
+    calls, failures, made, total, left_out, started, reaped, before, after = map(
+        int, summary.groups())
+    problems = re.findall(r"^fuzz: FAIL .*$|^keel: task \d+ .* killed: .*$", k.output, re.M)
+    assert failures == 0 and not problems, k.explain(
+        "no failure", got="\n    " + "\n    ".join(problems[:6] + [summary.group(0)]) +
+        "\n" + hint, section=section)
+    assert calls >= FUZZ_CALLS and made == total - left_out, k.explain(
+        f"{FUZZ_CALLS} calls making every combination that no rule leaves out",
+        got=summary.group(0), section=section)
+    assert started == reaped and before == after, k.explain(
+        "every child reaped and the free frames back", got=summary.group(0), section=section)
+    seen = {name: set(results.split()) for name, results in
+            re.findall(r"^fuzz: results of ([\w ]+): ?(.*)$", k.output, re.M)}
+    for name, errors in documented_errors().items():
+        if name in NOT_FUZZED:
+            continue
+        missing = (errors | {"ok"}) - NOT_FUZZABLE - seen.get(name, set())
+        assert not missing, k.explain(
+            f"every result docs/syscalls.md lists for {name} seen at least once",
+            got=f"never {' '.join(sorted(missing))}; seen: {' '.join(sorted(seen.get(name, [])))}",
+            section=section)
+    assert seen.get("no call") == {"ENOSYS"}, k.explain("ENOSYS for every number that is no call",
+                                                        got=seen.get("no call"))
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from fuzz")
+
+
+STORM_ROUNDS = 45  # 21 faulting kinds and 2 hints: about a thousand children
+# The exception classes (Arm ARM D19.2.37, ESR_EL1.EC) the kinds of labs/04-scheduler/
+# faultstorm.c cause, as the kernel reports them, and how many kinds cause each.
+STORM_CLASSES = {
+    "data abort from EL0 (EC 0x24)": 7,  # NULL, unmapped write, code write, kernel read,
+                                         # non-canonical, stack overflow, unaligned exclusive
+    "instruction abort from EL0 (EC 0x20)": 3,  # data, unmapped, kernel
+    "PC alignment fault (EC 0x22)": 1,
+    "unknown reason (EC 0x00)": 6,  # udf, an EL1 register, hvc, smc, hlt, eret
+    "trapped MSR/MRS/system instruction (EC 0x18)": 2,  # DAIF (UMA = 0), DC ZVA (DZE = 0)
+    "SIMD/floating-point access (EC 0x07)": 1,
+    "BRK instruction (EC 0x3c)": 1,
+}
+STORM_KINDS = sum(STORM_CLASSES.values()) + 2  # and wfi, wfe: hints, no fault
+
+
+@pytest.mark.points(10)
+@pytest.mark.timeout(90)
+def test_fault_storm_kills_each_child_rightly_and_loses_nothing(keel):
+    """faultstorm: 45 rounds of every exception class a program at EL0 can cause, each in its
+    own child (8 at a time, in an order drawn from the nonce): each child killed with the
+    signal docs/syscalls.md gives, with one report line of the right class; the WFI and WFE
+    children run on (a hint is no fault); hvc, smc and semihosting's hlt from EL0 power
+    nothing off; the free frames come back."""
+    seed = new_nonce()
+    k = run_program(keel, f"faultstorm {seed} {STORM_ROUNDS}", bootargs_extra=f"nonce={seed}")
+    section = "handouts/04-scheduler.md, 'Faults in user code'"
+    summary = k.expect(r"^faultstorm: (\d+) children of (\d+) kinds in \d+ rounds, (\d+) ended "
+                       r"wrongly; free frames before (\d+), after (\d+)$", timeout=60,
+                       what="faultstorm's summary (QEMU must not exit before it)", section=section)
+    children, kinds, wrong, before, after = map(int, summary.groups())
+    failures = re.findall(r"^faultstorm: FAIL .*$", k.output, re.M)
+    assert wrong == 0 and not failures, k.explain(
+        "every child ended as its fault says", got="\n    " + "\n    ".join(failures),
+        section=section)
+    assert kinds == STORM_KINDS and children == STORM_KINDS * STORM_ROUNDS, k.explain(
+        f"{STORM_KINDS} kinds, {STORM_KINDS * STORM_ROUNDS} children", got=summary.group(0))
+    assert before == after, k.explain("the free frames back where they were",
+                                      got=summary.group(0), section=section)
+    reports = re.findall(r"^keel: task \d+ \(faultstorm\) killed: (.*?\(EC 0x[0-9a-f]{2}\))",
+                         k.output, re.M)
+    for cls, n in STORM_CLASSES.items():
+        got = reports.count(cls)
+        assert got == n * STORM_ROUNDS, k.explain(
+            f"{n * STORM_ROUNDS} reports of '{cls}' ({n} kinds x {STORM_ROUNDS} rounds)",
+            got=got, section=section)
+    assert len(reports) == (STORM_KINDS - 2) * STORM_ROUNDS, k.explain(
+        "one report per faulting child and none for the hints", got=len(reports),
+        section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from faultstorm")
 
 
 def corrupted_variants(hello):

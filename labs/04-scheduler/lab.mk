@@ -61,7 +61,9 @@ USER_PROGS += \
 	labs/04-scheduler/execbad.c \
 	labs/04-scheduler/bench.c \
 	labs/04-scheduler/bigargs.c \
-	labs/04-scheduler/sleepcheck.c
+	labs/04-scheduler/sleepcheck.c \
+	labs/04-scheduler/fuzz/ \
+	labs/04-scheduler/faultstorm.c
 
 USER_FILES += labs/04-scheduler/motd.txt
 

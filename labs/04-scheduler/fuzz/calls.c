@@ -1,0 +1,624 @@
+// calls.c — the calls the fuzzer makes, the classes each argument is drawn from, and how one
+// call's arguments are built (and what they point at laid out in memory).
+//
+// Every call of docs/syscalls.md is fuzzed but exit and exit_group (the fuzzer must live to
+// tell).  A call's argument classes multiply into combinations; main.c makes every one in
+// each pass.  A few combinations are left out by rule, because whatever values are drawn the
+// call would not return soon or would flood the console (combination_left_out):
+//   read from fd 0 into a good buffer of 1 to 8192 bytes   waits for typing
+//   write of 4095 bytes or more from a good buffer to 1/2   floods the console
+//   write from the code, or from across rodata's end        prints binary
+//   nanosleep of centuries with a good or NULL rem          never returns
+// The same calls with a bad pointer or a bad descriptor are made, which is what matters:
+// they must fail at once.  spawn starts nothing but `true` (which exits at once); wait4 only
+// ever waits for those.
+#include "fuzz.h"
+
+#define NSEC 1000000000L
+
+// --- classes that are not pointers or lengths -------------------------------------------
+
+enum fd_class { FD_ZERO, FD_STD, FD_BAD, FD_TRUNCATED, NFD };
+static const char *const fd_names[NFD] = {"0", "1 or 2", "bad", "0/1/2 in the low 32 bits"};
+
+// nanosleep's req: a bad or read-only place (its content is whatever is there), or one of the
+// writable places with a timespec of some kind in it.
+enum req_content {
+    TS_ZERO,
+    TS_SHORT,
+    TS_NSEC_TOO_BIG,
+    TS_NSEC_NEGATIVE,
+    TS_SEC_NEGATIVE,
+    TS_CENTURIES,
+    NTS
+};
+static const char *const ts_names[NTS] = {"{0, 0}",      "a few ns",   "tv_nsec >= 10^9",
+                                          "tv_nsec < 0", "tv_sec < 0", "centuries"};
+static const enum ptr_class req_fixed[] = {
+    PTR_NULL,     PTR_PAGE_ZERO,   PTR_MINUS_ONE, PTR_KERNEL, PTR_NONCANONICAL, PTR_USER_TOP,
+    PTR_UNMAPPED, PTR_STACK_GUARD, PTR_TEXT,      PTR_RODATA, PTR_RO_THEN_RW,   PTR_INTO_UNMAPPED};
+static const enum ptr_class req_filled[] = {PTR_DATA, PTR_STACK, PTR_ACROSS_PAGES};
+#define NREQ_FIXED (int)(sizeof(req_fixed) / sizeof(req_fixed[0]))
+#define NREQ (NREQ_FIXED + 3 * NTS)
+static const char *req_names[NREQ]; // filled in by name_req_classes
+
+enum pid_class { PID_ANY, PID_CHILD, PID_NOT_CHILD, PID_ZERO, PID_BELOW, PID_TRUNCATED, NPID };
+static const char *const pid_names[NPID] = {"-1", "a live child", "not a child",
+                                            "0",  "below -1",     "-1/child in the low 32 bits"};
+enum options_class { OPT_ZERO, OPT_WNOHANG, OPT_BAD, OPT_TRUNCATED, NOPT };
+static const char *const options_names[NOPT] = {"0", "WNOHANG", "bad bits",
+                                                "0/WNOHANG in the low 32 bits"};
+enum rusage_class { RUSAGE_NULL, RUSAGE_SET, NRUSAGE };
+static const char *const rusage_names[NRUSAGE] = {"NULL", "not NULL"};
+
+enum path_class {
+    PATH_TRUE_DATA,
+    PATH_TRUE_STACK,
+    PATH_TRUE_ACROSS,
+    PATH_MOTD,
+    PATH_MISSING,
+    PATH_63_BYTES,
+    PATH_LONG,
+    PATH_INTO_UNMAPPED,
+    PATH_NULL,
+    PATH_KERNEL,
+    PATH_UNMAPPED,
+    PATH_MINUS_ONE,
+    PATH_NONCANONICAL,
+    PATH_TEXT,
+    PATH_RODATA,
+    NPATH
+};
+static const char *const path_names[NPATH] = {"\"true\"",
+                                              "\"true\" on the stack",
+                                              "\"true\" across two pages",
+                                              "\"motd\"",
+                                              "a missing name",
+                                              "63 bytes",
+                                              "64 bytes or more",
+                                              "off the stack top",
+                                              "NULL",
+                                              "kernel",
+                                              "unmapped",
+                                              "-1",
+                                              "non-canonical",
+                                              "code bytes",
+                                              "8 KiB of '.'"};
+
+enum argv_class {
+    ARGV_NULL,
+    ARGV_KERNEL,
+    ARGV_UNMAPPED,
+    ARGV_MINUS_ONE,
+    ARGV_TEXT,
+    ARGV_RODATA,
+    ARGV_ONE,
+    ARGV_EMPTY,
+    ARGV_32,
+    ARGV_33,
+    ARGV_4096_BYTES,
+    ARGV_4097_BYTES,
+    ARGV_BAD_STRING,
+    ARGV_STRING_INTO_UNMAPPED,
+    ARGV_ARRAY_INTO_UNMAPPED,
+    ARGV_ACROSS_PAGES,
+    NARGV
+};
+static const char *const argv_names[NARGV] = {"NULL",
+                                              "kernel",
+                                              "unmapped",
+                                              "-1",
+                                              "code words",
+                                              "8 KiB of '.'",
+                                              "{\"true\"}",
+                                              "{} (argc 0)",
+                                              "32 strings",
+                                              "33 strings",
+                                              "4096 bytes",
+                                              "4097 bytes",
+                                              "a bad pointer",
+                                              "a string off the stack top",
+                                              "an array off the stack top",
+                                              "an array across two pages"};
+
+enum number_class {
+    NUM_HOLE,
+    NUM_ABOVE,
+    NUM_NEGATIVE,
+    NUM_HIGH_BITS,
+    NUM_TOP_BIT,
+    NUM_RANDOM,
+    NNUM
+};
+static const char *const number_names[NNUM] = {
+    "a hole in the table", "above the table", "negative",
+    "a call + k * 2^32",   "a call + 2^63",   "random 64 bits"};
+
+static const char *const garbage_names[1] = {"garbage in x0-x5"};
+
+// --- the calls ----------------------------------------------------------------------------
+
+struct dimension {
+    const char *what;
+    int nclasses;
+    const char *const *names;
+};
+
+struct call_info {
+    const char *name;
+    uint64_t number; // 0 for CALL_UNKNOWN: drawn per call
+    int ndims;
+    struct dimension dims[MAX_DIMS];
+};
+
+static const struct call_info calls[NCALLS] = {
+    [CALL_READ] = {"read",
+                   SYS_read,
+                   3,
+                   {{"fd", NFD, fd_names},
+                    {"buf", NPTR, ptr_class_names},
+                    {"len", NLEN, len_class_names}}},
+    [CALL_WRITE] = {"write",
+                    SYS_write,
+                    3,
+                    {{"fd", NFD, fd_names},
+                     {"buf", NPTR, ptr_class_names},
+                     {"len", NLEN, len_class_names}}},
+    [CALL_NANOSLEEP] = {"nanosleep",
+                        SYS_nanosleep,
+                        2,
+                        {{"req", NREQ, req_names}, {"rem", NPTR, ptr_class_names}}},
+    [CALL_SCHED_YIELD] = {"sched_yield", SYS_sched_yield, 1, {{"args", 1, garbage_names}}},
+    [CALL_GETPID] = {"getpid", SYS_getpid, 1, {{"args", 1, garbage_names}}},
+    [CALL_GETPPID] = {"getppid", SYS_getppid, 1, {{"args", 1, garbage_names}}},
+    [CALL_SYSINFO] = {"sysinfo", SYS_sysinfo, 1, {{"info", NPTR, ptr_class_names}}},
+    [CALL_WAIT4] = {"wait4",
+                    SYS_wait4,
+                    4,
+                    {{"pid", NPID, pid_names},
+                     {"status", NPTR, ptr_class_names},
+                     {"options", NOPT, options_names},
+                     {"rusage", NRUSAGE, rusage_names}}},
+    [CALL_SPAWN] = {"spawn",
+                    SYS_spawn,
+                    2,
+                    {{"path", NPATH, path_names}, {"argv", NARGV, argv_names}}},
+    [CALL_UNKNOWN] = {"no call", 0, 1, {{"x8", NNUM, number_names}}},
+};
+
+const char *call_name(enum call_kind kind)
+{
+    return calls[kind].name;
+}
+
+int combinations(enum call_kind kind)
+{
+    int n = 1;
+    for (int d = 0; d < calls[kind].ndims; d++)
+        n *= calls[kind].dims[d].nclasses;
+    return n;
+}
+
+// Combination number -> one class per dimension (the first dimension varies fastest).
+static void decode(enum call_kind kind, int combination, int classes[MAX_DIMS])
+{
+    for (int d = 0; d < calls[kind].ndims; d++) {
+        classes[d] = combination % calls[kind].dims[d].nclasses;
+        combination /= calls[kind].dims[d].nclasses;
+    }
+}
+
+static bool fd_may_be(int fd_class, int fd)
+{
+    return fd_class == FD_TRUNCATED || (fd == 0 ? fd_class == FD_ZERO : fd_class == FD_STD);
+}
+
+static bool good_buffer(int ptr_class)
+{
+    return ptr_class == PTR_DATA || ptr_class == PTR_STACK || ptr_class == PTR_ACROSS_PAGES;
+}
+
+bool combination_left_out(enum call_kind kind, int combination)
+{
+    int k[MAX_DIMS];
+    decode(kind, combination, k);
+    bool fits = k[2] >= LEN_ONE && k[2] <= LEN_TWO_PAGES; // fits every "inside" buffer
+    switch (kind) {
+    case CALL_READ: // would wait for typing
+        return fd_may_be(k[0], 0) && good_buffer(k[1]) && fits;
+    case CALL_WRITE: { // would print kilobytes, or code
+        bool readable =
+            good_buffer(k[1]) || k[1] == PTR_RODATA || k[1] == PTR_TEXT || k[1] == PTR_RO_THEN_RW;
+        bool binary = k[1] == PTR_TEXT || k[1] == PTR_RO_THEN_RW;
+        return fd_may_be(k[0], 1) && readable && fits &&
+               (k[2] == LEN_PAGE || k[2] == LEN_TWO_PAGES || binary);
+    }
+    case CALL_NANOSLEEP: // would sleep for centuries
+        return k[0] >= NREQ_FIXED && (k[0] - NREQ_FIXED) % NTS == TS_CENTURIES &&
+               (k[1] == PTR_NULL || good_buffer(k[1]));
+    default:
+        return false;
+    }
+}
+
+bool combination_needs_child(enum call_kind kind, int combination)
+{
+    int k[MAX_DIMS];
+    decode(kind, combination, k);
+    return kind == CALL_WAIT4 && (k[0] == PID_CHILD || k[0] == PID_TRUNCATED);
+}
+
+// --- building arguments -------------------------------------------------------------------
+
+static char arg_array[2 * 4096] __attribute__((aligned(4096))); // argv arrays
+static char arg_strings[2 * 4096];                              // the strings they point at
+
+static uint64_t fd_value(int class)
+{
+    switch (class) {
+    case FD_ZERO:
+        return 0;
+    case FD_STD:
+        return 1 + random_below(2);
+    case FD_BAD: // 3 .. 2^31 - 1, or a negative int (with or without the upper bits set)
+        return random_below(2) ? 3 + random_below((1UL << 31) - 3)
+                               : (uint64_t)(int64_t)(int32_t)(0x80000000u | random64());
+    default:
+        return (random64() << 32) | random_below(3);
+    }
+}
+
+// Fills [p, p + len) with `byte` where the fuzzer may write (its writable buffers, and the
+// dead room at the top of the stack), so that a call reads something known.
+static void fill(uint64_t p, uint64_t len, int byte)
+{
+    uint64_t top = (1UL << 39) - 4096;
+    if (user_may_access(p, len, true))
+        memset((void *)p, byte, len);
+    else if (p < top && p >= top - stack_top_room()) // the part below the stack's top
+        memset((void *)p, byte, top - p);
+}
+
+static void build_read_write(struct call *c, bool write)
+{
+    uint64_t len = length_of_class(c->classes[2]);
+    c->arg[0] = fd_value(c->classes[0]);
+    c->arg[1] = pointer_of_class(c->classes[1], len);
+    c->arg[2] = len;
+    if (write && len <= 64)
+        fill(c->arg[1], len, '.'); // what is printed if the write succeeds
+}
+
+static void put_timespec(uint64_t p, int content)
+{
+    struct timespec t = {0, 0};
+    switch (content) {
+    case TS_SHORT:
+        t.tv_nsec = 1 + (long)random_below(1000);
+        break;
+    case TS_NSEC_TOO_BIG:
+        t.tv_nsec = NSEC + (long)random_below(1UL << 62);
+        break;
+    case TS_NSEC_NEGATIVE:
+        t.tv_nsec = -1 - (long)random_below(1UL << 62);
+        break;
+    case TS_SEC_NEGATIVE:
+        t.tv_sec = -1 - (long)random_below(1UL << 62);
+        break;
+    case TS_CENTURIES: // from 2^34 s (544 years) up: where tv_sec * 10^9 overflows
+        t.tv_sec = (long)((1UL << 34) + random_below((1UL << 63) - (1UL << 34)));
+        t.tv_nsec = (long)random_below(NSEC);
+        break;
+    default:
+        break;
+    }
+    memcpy((void *)p, &t, sizeof(t));
+}
+
+static void build_nanosleep(struct call *c)
+{
+    int req = c->classes[0];
+    if (req < NREQ_FIXED) {
+        c->arg[0] = pointer_of_class(req_fixed[req], sizeof(struct timespec));
+    } else {
+        c->arg[0] = pointer_of_class(req_filled[(req - NREQ_FIXED) / NTS], sizeof(struct timespec));
+        put_timespec(c->arg[0], (req - NREQ_FIXED) % NTS);
+    }
+    c->arg[1] = c->classes[1] == PTR_NULL ? 0 : pointer_of_class(c->classes[1], 16);
+    fill(c->arg[1], sizeof(struct timespec), 0xff); // success must overwrite it with zeros
+}
+
+static void build_sysinfo(struct call *c)
+{
+    c->arg[0] = pointer_of_class(c->classes[0], sizeof(struct sysinfo));
+    fill(c->arg[0], sizeof(struct sysinfo), 0xff); // success must fill in every field
+}
+
+static void build_wait4(struct call *c)
+{
+    int child = some_child();
+    switch (c->classes[0]) {
+    case PID_ANY:
+        c->arg[0] = (uint64_t)-1L;
+        break;
+    case PID_CHILD:
+        c->arg[0] = (uint64_t)child;
+        break;
+    case PID_NOT_CHILD: // one's own pid, or one no task will have for a long time
+        c->arg[0] = random_below(2) ? (uint64_t)getpid() : 1000000 + random_below(1 << 30);
+        break;
+    case PID_ZERO:
+        c->arg[0] = 0;
+        break;
+    case PID_BELOW:
+        c->arg[0] = (uint64_t)(int64_t)(-2 - (long)random_below((1UL << 31) - 1));
+        break;
+    default:
+        c->arg[0] = (random64() << 32) | (random_below(2) ? 0xffffffffUL : (uint32_t)child);
+    }
+    c->arg[1] = c->classes[1] == PTR_NULL ? 0 : pointer_of_class(c->classes[1], sizeof(int));
+    fill(c->arg[1], sizeof(int), 0x7f); // success must store the child's status, 0
+    switch (c->classes[2]) {
+    case OPT_ZERO:
+        c->arg[2] = 0;
+        break;
+    case OPT_WNOHANG:
+        c->arg[2] = WNOHANG;
+        break;
+    case OPT_BAD: // some bit other than WNOHANG's
+        c->arg[2] = (uint32_t)(random64() | (2UL << random_below(31)));
+        break;
+    default:
+        c->arg[2] = (random64() << 32) | random_below(2);
+    }
+    c->arg[3] = c->classes[3] == RUSAGE_NULL ? 0 : (random64() | 1);
+}
+
+// A string of `len` characters `c` (and its NUL) in arg_strings, from *used on.
+static uint64_t put_string(size_t *used, size_t len, char c)
+{
+    char *s = arg_strings + *used;
+    memset(s, c, len);
+    s[len] = '\0';
+    *used += len + 1;
+    return (uint64_t)s;
+}
+
+// An array of n pointers at `where`, then (if `terminated`) NULL.
+static uint64_t put_array(uint64_t where, const uint64_t *pointers, int n, bool terminated)
+{
+    uint64_t *array = (uint64_t *)where;
+    for (int i = 0; i < n; i++)
+        array[i] = pointers[i];
+    if (terminated)
+        array[n] = 0;
+    return where;
+}
+
+// Strings of lengths adding up, NULs included, to exactly `total` bytes, in n strings.
+static int strings_totalling(uint64_t *pointers, int n, size_t total)
+{
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        size_t share = (total - used) / (size_t)(n - i); // with its NUL
+        pointers[i] = put_string(&used, share - 1, (char)('a' + i % 26));
+    }
+    return n;
+}
+
+static uint64_t bad_pointer(void)
+{
+    static const enum ptr_class bad[] = {PTR_PAGE_ZERO,    PTR_KERNEL,      PTR_UNMAPPED,
+                                         PTR_NONCANONICAL, PTR_STACK_GUARD, PTR_MINUS_ONE};
+    return pointer_of_class(bad[random_below(sizeof(bad) / sizeof(bad[0]))], 8);
+}
+
+static uint64_t build_argv(int class)
+{
+    uint64_t pointers[40], array = (uint64_t)arg_array + 8 * random_below(64);
+    uint64_t top = (1UL << 39) - 4096, room = stack_top_room();
+    size_t used = 0;
+    int n = 0;
+    switch (class) {
+    case ARGV_NULL:
+        return 0;
+    case ARGV_KERNEL:
+        return pointer_of_class(PTR_KERNEL, 8);
+    case ARGV_UNMAPPED:
+        return pointer_of_class(PTR_UNMAPPED, 8);
+    case ARGV_MINUS_ONE:
+        return ~0UL;
+    case ARGV_TEXT:
+        return pointer_of_class(PTR_TEXT, 8 * 34) & ~7UL;
+    case ARGV_RODATA:
+        return pointer_of_class(PTR_RODATA, 8 * 34);
+    case ARGV_ONE:
+        pointers[n++] = put_string(&used, 4, 't');
+        memcpy((void *)pointers[0], "true", 4);
+        return put_array(array, pointers, n, true);
+    case ARGV_EMPTY:
+        return put_array(array, pointers, 0, true);
+    case ARGV_32:
+    case ARGV_33:
+        for (; n < (class == ARGV_32 ? SPAWN_MAX_ARGS : SPAWN_MAX_ARGS + 1); n++)
+            pointers[n] = put_string(&used, 1 + random_below(16), 'x');
+        return put_array(array, pointers, n, true);
+    case ARGV_4096_BYTES:
+    case ARGV_4097_BYTES:
+        n = strings_totalling(pointers, 1 + (int)random_below(SPAWN_MAX_ARGS),
+                              SPAWN_MAX_ARG_BYTES + (class == ARGV_4097_BYTES));
+        return put_array(array, pointers, n, true);
+    case ARGV_BAD_STRING:
+        for (; n < 1 + (int)random_below(5); n++)
+            pointers[n] = put_string(&used, 1 + random_below(16), 'y');
+        pointers[n++] = bad_pointer();
+        return put_array(array, pointers, n, true);
+    case ARGV_STRING_INTO_UNMAPPED: // its last string runs into the unmapped page
+        pointers[n++] = put_string(&used, 4, 'z');
+        pointers[n] = top - 1 - random_below(room - 1);
+        fill(pointers[n], top - pointers[n], 'z');
+        return put_array(array, pointers, n + 1, true);
+    case ARGV_ARRAY_INTO_UNMAPPED: // good pointers up to the top, and no NULL before it
+        for (; n < (int)(room / 8) && n < 8; n++)
+            pointers[n] = put_string(&used, 3, 'w');
+        return put_array(top - 8 * (uint64_t)n, pointers, n, false);
+    default: // ARGV_ACROSS_PAGES: a good array that straddles arg_array's two pages
+        for (; n < 2 + (int)random_below(8); n++)
+            pointers[n] = put_string(&used, 1 + random_below(16), 'v');
+        return put_array((uint64_t)arg_array + 4096 - 8 * (1 + random_below((uint64_t)n)), pointers,
+                         n, true);
+    }
+}
+
+// A NUL-terminated path at a place of class `where` for len bytes.
+static uint64_t put_path(enum ptr_class where, const char *name)
+{
+    size_t len = strlen(name) + 1;
+    uint64_t p = pointer_of_class(where, len);
+    memcpy((void *)p, name, len);
+    return p;
+}
+
+static uint64_t build_path(int class)
+{
+    char name[256];
+    uint64_t p;
+    switch (class) {
+    case PATH_TRUE_DATA:
+        return put_path(PTR_DATA, "true");
+    case PATH_TRUE_STACK:
+        return put_path(PTR_STACK, "true");
+    case PATH_TRUE_ACROSS:
+        return put_path(PTR_ACROSS_PAGES, "true");
+    case PATH_MOTD:
+        return put_path(PTR_DATA, "motd");
+    case PATH_MISSING:
+        snprintf(name, sizeof(name), "no-such-program-%lx", random64());
+        return put_path(PTR_DATA, name);
+    case PATH_63_BYTES:
+    case PATH_LONG: {
+        size_t len = class == PATH_63_BYTES ? PROGRAM_NAME_MAX - 1
+                                            : PROGRAM_NAME_MAX + random_below(sizeof(name) - 64);
+        memset(name, 'p', len);
+        name[len] = '\0';
+        return put_path(PTR_DATA, name);
+    }
+    case PATH_INTO_UNMAPPED:
+        p = pointer_of_class(PTR_INTO_UNMAPPED, PROGRAM_NAME_MAX);
+        fill(p, PROGRAM_NAME_MAX, 'u');
+        return p;
+    case PATH_NULL:
+        return 0;
+    case PATH_KERNEL:
+        return pointer_of_class(PTR_KERNEL, 1);
+    case PATH_UNMAPPED:
+        return pointer_of_class(PTR_UNMAPPED, 1);
+    case PATH_MINUS_ONE:
+        return ~0UL;
+    case PATH_NONCANONICAL:
+        return pointer_of_class(PTR_NONCANONICAL, 1);
+    case PATH_TEXT:
+        return pointer_of_class(PTR_TEXT, PROGRAM_NAME_MAX);
+    default:
+        return pointer_of_class(PTR_RODATA, PROGRAM_NAME_MAX);
+    }
+}
+
+static uint64_t number_value(int class)
+{
+    static const uint64_t calls_kept[] = {SYS_read,        SYS_write,  SYS_nanosleep,
+                                          SYS_sched_yield, SYS_getpid, SYS_getppid,
+                                          SYS_sysinfo,     SYS_wait4,  SYS_spawn};
+    uint64_t call = calls_kept[random_below(sizeof(calls_kept) / sizeof(calls_kept[0]))], n;
+    switch (class) {
+    case NUM_HOLE: // in the table's range, no call there (and not exit: see number_is_safe)
+        do
+            n = random_below(SYSCALL_TABLE_SIZE);
+        while (n == SYS_read || n == SYS_write || n == SYS_exit || n == SYS_exit_group ||
+               n == SYS_nanosleep || n == SYS_sched_yield || n == SYS_getpid || n == SYS_getppid ||
+               n == SYS_sysinfo || n == SYS_wait4 || n == SYS_spawn);
+        return n;
+    case NUM_ABOVE:
+        return SYSCALL_TABLE_SIZE + random_below((1UL << 32) - SYSCALL_TABLE_SIZE);
+    case NUM_NEGATIVE:
+        return (uint64_t) - (int64_t)(1 + random_below(1UL << 31));
+    case NUM_HIGH_BITS:
+        return call + ((1 + random_below((1UL << 32) - 1)) << 32);
+    case NUM_TOP_BIT:
+        return call | (1UL << 63);
+    default: // anything at all, but nothing whose low 32 bits say exit (see the top)
+        do
+            n = random64() | (1UL << 32);
+        while ((uint32_t)n == SYS_exit || (uint32_t)n == SYS_exit_group);
+        return n;
+    }
+}
+
+void build_call(enum call_kind kind, int combination, struct call *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->kind = kind;
+    c->combination = combination;
+    c->number = calls[kind].number;
+    decode(kind, combination, c->classes);
+    for (int i = 0; i < MAX_ARGS; i++)
+        c->arg[i] = random64(); // what a call ignores is garbage
+    switch (kind) {
+    case CALL_READ:
+    case CALL_WRITE:
+        build_read_write(c, kind == CALL_WRITE);
+        break;
+    case CALL_NANOSLEEP:
+        build_nanosleep(c);
+        break;
+    case CALL_SYSINFO:
+        build_sysinfo(c);
+        break;
+    case CALL_WAIT4:
+        build_wait4(c);
+        break;
+    case CALL_SPAWN:
+        c->arg[0] = build_path(c->classes[0]);
+        c->arg[1] = build_argv(c->classes[1]);
+        break;
+    case CALL_UNKNOWN:
+        c->number = number_value(c->classes[0]);
+        break;
+    default:
+        break;
+    }
+}
+
+void describe_call(const struct call *c, char *buf, size_t size)
+{
+    const struct call_info *info = &calls[c->kind];
+    int n = snprintf(buf, size, "%s (x8 = 0x%lx", info->name, c->number);
+    for (int d = 0; d < info->ndims && n > 0 && (size_t)n < size; d++)
+        n += snprintf(buf + n, size - (size_t)n, "; %s: %s", info->dims[d].what,
+                      info->dims[d].names[c->classes[d]]);
+    for (int i = 0; i < MAX_ARGS && n > 0 && (size_t)n < size; i++)
+        n += snprintf(buf + n, size - (size_t)n, "%s0x%lx", i == 0 ? ") x0-x5 = " : " ", c->arg[i]);
+}
+
+// Names nanosleep's req classes: the fixed places, then place x content.
+void calls_init(void)
+{
+    static char names[3 * NTS][48];
+    for (int i = 0; i < NREQ_FIXED; i++)
+        req_names[i] = ptr_class_names[req_fixed[i]];
+    for (int i = 0; i < 3 * NTS; i++) {
+        snprintf(names[i], sizeof(names[i]), "%s in %s", ts_names[i % NTS],
+                 ptr_class_names[req_filled[i / NTS]]);
+        req_names[NREQ_FIXED + i] = names[i];
+    }
+}
+
+void build_spawn_true(struct call *c)
+{
+    build_call(CALL_SPAWN, PATH_TRUE_DATA + NPATH * ARGV_ONE, c);
+}
+
+void build_wait_any(struct call *c)
+{
+    build_call(CALL_WAIT4, PID_ANY + NPID * (PTR_NULL + NPTR * (OPT_ZERO + NOPT * RUSAGE_NULL)), c);
+}
