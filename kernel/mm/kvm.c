@@ -83,7 +83,7 @@ static bool map_kernel_and_ram(void)
     map_direct(_end, ram_end, PTE_KERNEL_DATA);
     return true;
     // STUB
-    //| (void)ram_end, (void)map_direct;
+    //| (void)ram_start, (void)ram_end, (void)map_direct;
     //| return false;
     // END SOLUTION
 }
