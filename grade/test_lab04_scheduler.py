@@ -390,6 +390,7 @@ def corrupted_variants(hello):
         return bytes(b)
 
     text_vaddr, = struct.unpack_from("<Q", hello, text + 0x10)
+    entry, = struct.unpack_from("<Q", hello, 0x18)
     text_filesz, = struct.unpack_from("<Q", hello, text + 0x20)
     return {
         "bad-magic": patch("<B", 0, 0),
@@ -412,6 +413,17 @@ def corrupted_variants(hello):
         "overlapping-huge": patch("<Q", text + 0x28, 1 << 30,
                                   patch("<Q", other + 0x10, text_vaddr + 0x2000)),
         "entry-outside": patch("<Q", 0x18, 0x10),
+        "entry-in-data": patch("<Q", 0x18, struct.unpack_from("<Q", hello, other + 0x10)[0]),
+        "bad-version": patch("<B", 6, 0),
+        "phentsize-wrong": patch("<H", 0x36, 32),
+        "no-phdrs": patch("<H", 0x38, 0),
+        "phnum-17": patch("<H", 0x38, 17),  # the headers after the real ones are zeros
+        # Copies of the first two program headers at the very end, the third one past it:
+        # only the check that all phnum headers are inside the file refuses it.
+        "phdrs-cut-off": patch("<Q", 0x20, len(hello), hello + hello[phoff:phoff + 112]),
+        # The code at address 0, the entry point moved with it: only USER_MIN stops it.
+        "at-page-zero": patch("<Q", text + 0x10, 0,
+                              patch("<Q", 0x18, entry - text_vaddr)),
         "over-the-stack": patch("<Q", text + 0x10, USER_STACK_BOTTOM - 0x1000),
         "truncated": hello[:200],
         "empty": b"",
