@@ -102,8 +102,8 @@ class Machine:
         extra = list(extra)
         if archive is not None:
             path = self.log_path + ".cpio"
-            with open(path, "wb") as f:
-                f.write(mkcpio.pack(sorted(archive.items())))
+            with open(path, "wb") as f:  # bytes: an archive as is (to try broken ones)
+                f.write(archive if isinstance(archive, bytes) else mkcpio.pack(sorted(archive.items())))
             address = archive_address
             if address is None:
                 address = RAM_BASE + min(parse_size(mem), KEEL_MAX_RAM) // 2

@@ -13,6 +13,7 @@ import struct
 
 import pytest
 
+import mkcpio  # tools/mkcpio.py, on the path through harness
 from harness import BUILD, ROOT, Elf, new_nonce
 
 LAB = 4
@@ -518,6 +519,60 @@ def test_extra_archive_with_big_ram_is_used_or_refused_clearly(keel, place):
     assert ("extrahello" in listed) == inside, k.explain(
         "the extra archive's program listed" if inside else "no program of the refused archive",
         got=said[-1], section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from hello")
+
+
+def broken_archives(hello):
+    """Ways to break an archive holding `hello`: {name: (bytes, the reason cpio.c gives)}."""
+    good = mkcpio.pack([("extrahello", hello)])
+
+    def patch(offset, data):
+        return good[:offset] + data + good[offset + len(data):]
+
+    # Fields of 8 hex digits after the 6-byte magic (cpio(5)): c_filesize is the 7th,
+    # c_namesize the 12th.
+    filesize, namesize = 6 + 8 * 6, 6 + 8 * 11
+    return {
+        "bad-magic": (patch(0, b"070702"), r"bad magic \(not a newc cpio archive\)"),
+        "not-hex": (patch(filesize, b"0000g000"),
+                    r"header field is not hexadecimal, or the name is empty"),
+        "name-past-end": (patch(namesize, b"7fffffff"), r"name runs past the end of the archive"),
+        "name-unterminated": (patch(110 + len("extrahello"), b"x"),
+                              r"name is not one NUL-terminated string"),
+        "data-past-end": (patch(filesize, b"7fffffff"),
+                          r"file data runs past the end of the archive"),
+    }
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("case", ["bad-magic", "not-hex", "name-past-end", "name-unterminated",
+                                  "data-past-end", "unaligned", "not-a-number", "below-the-kernel"])
+def test_a_bad_boot_archive_is_refused_and_the_boot_goes_on(keel, case):
+    """An extra archive that is malformed (every check cpio.c makes), or an archive= that is
+    not a page-aligned address of free RAM, is reported with the reason and ignored: the
+    built-in programs still run."""
+    with open(os.path.join(BUILD, f"lab{keel.lab}", "archive", "hello"), "rb") as f:
+        broken = broken_archives(f.read())
+    section = "handouts/04-scheduler.md, 'The boot archive'"
+    if case in broken:
+        data, reason = broken[case]
+        k = run_program(keel, "hello", archive=data)
+        want = (r"archive: the archive at archive= is not a valid cpio archive: %s "
+                r"\(at offset \d+\); ignoring it" % reason)
+    else:
+        value = {"unaligned": "0x44000010", "not-a-number": "0x4400zz00",
+                 "below-the-kernel": "0x40000000"}[case]
+        k = run_program(keel, "hello", bootargs_extra=f"archive={value}")
+        want = (r"archive: archive=%s is outside the free RAM Keel uses \(.*\); ignoring it"
+                if case == "below-the-kernel" else
+                r"archive: archive=%s is not a page-aligned address; ignoring it") % value
+    k.expect(r"^hello, world: pid 1, running at EL0$", timeout=20,
+             what="hello (built in) to run after the bad archive", section=section)
+    said = re.findall(r"^archive: .*$", k.output, re.M)
+    assert said and re.fullmatch(want, said[0]), k.explain(
+        f"the line '{want}'", got="\n    " + "\n    ".join(said), section=section)
+    assert "extrahello" not in said[-1], k.explain("nothing of the bad archive listed",
+                                                   got=said[-1], section=section)
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from hello")
 
 
