@@ -199,6 +199,32 @@ def test_bad_syscalls_and_pointers_get_the_documented_errors(keel):
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from badcall")
 
 
+@pytest.mark.points(6)
+def test_running_out_of_slots_or_memory_is_eagain_or_enomem_and_loses_nothing(keel):
+    """exhaust: spawning until refused gives EAGAIN once 63 tasks (zombies included) exist,
+    and ENOMEM first on an 8 MiB machine whose children stay alive; every failed spawn gives
+    back what it took (a frame lost on a failure path shows in the count), every child exits
+    0, and spawn works again afterwards."""
+    section = "handouts/04-scheduler.md, 'Exercise 2: address spaces'"
+    for what, mem, error in (("slots", "128M", "EAGAIN"), ("memory", "8M", "ENOMEM")):
+        k = run_program(keel, f"exhaust {what}", mem=mem, extra=["-icount", "shift=0,sleep=off"])
+        refused = k.expect(r"^exhaust: %s: (\d+) children started, then (\S+) with (\d+) tasks "
+                           r"in use .*$" % what, timeout=30, what=f"exhaust {what}'s first line",
+                           section=section)
+        procs = int(refused.group(3))
+        assert refused.group(2) == error and (procs == 63 if what == "slots" else procs < 63), \
+            k.explain(f"{error} " + ("with 63 tasks" if what == "slots" else "before 63 tasks"),
+                      got=refused.group(0), section=section)
+        done = k.expect(r"^exhaust: %s: all reaped; free frames before (\d+), after (\d+); a spawn "
+                        r"afterwards (\w+)$" % what, timeout=30, what=f"exhaust {what}'s summary",
+                        section=section)
+        failures = re.findall(r"^exhaust: FAIL .*$|^keel: task \d+ .* killed: .*$", k.output, re.M)
+        assert not failures and done.group(1) == done.group(2) and done.group(3) == "works", \
+            k.explain("every child reaped with status 0, no frame lost, spawn working again",
+                      got="\n    " + "\n    ".join(failures + [done.group(0)]), section=section)
+        assert k.wait_exit(timeout=10) == 0, k.explain(f"exit status 0 from exhaust {what}")
+
+
 @pytest.mark.points(10)
 def test_spawn_exit_cycles_give_every_frame_back(keel):
     """200 spawn/exit/wait cycles leave the free-frame count (sysinfo) where it started:

@@ -63,7 +63,8 @@ USER_PROGS += \
 	labs/04-scheduler/bigargs.c \
 	labs/04-scheduler/sleepcheck.c \
 	labs/04-scheduler/fuzz/ \
-	labs/04-scheduler/faultstorm.c
+	labs/04-scheduler/faultstorm.c \
+	labs/04-scheduler/exhaust.c
 
 USER_FILES += labs/04-scheduler/motd.txt
 
