@@ -164,9 +164,10 @@ def test_bad_boot_numbers_get_a_message_and_the_default(keel, case):
 
 
 @pytest.mark.points(2)
-def test_overlong_command_line_is_cut_with_a_message(keel):
+def test_command_line_problems_get_a_message(keel):
     """More than 64 words: the rest is ignored, and the kernel says from which word on.  More
-    than 1023 bytes: the line is cut, with a message.  Either way the system comes up."""
+    than 1023 bytes: the line is cut, with a message.  A self-test that does not exist is
+    named.  Either way the system comes up."""
     section = "handouts/01-boot.md, 'The device tree and boot arguments'"
     words = [f"w{i}x{random.randint(0, 999)}" for i in range(70)]
     k = keel.boot(bootargs=" ".join(words))
@@ -180,6 +181,12 @@ def test_overlong_command_line_is_cut_with_a_message(keel):
     want = "bootargs: command line longer than 1023 bytes, cut short"
     assert re.search(r"^%s$" % re.escape(want), k.output, re.M), k.explain(
         f"'{want}'", got=re.findall(r"^bootargs: .*$", k.output, re.M), section=section)
+    name = f"no-such-test-{random.randint(0, 9999)}"
+    k = keel.boot(bootargs=f"test={name}")
+    k.prompt()
+    want = f"selftest: there is no test called '{name}'"
+    assert re.search(r"^%s$" % re.escape(want), k.output, re.M), k.explain(
+        f"'{want}'", got=re.findall(r"^selftest: .*$", k.output, re.M), section=section)
 
 
 @pytest.mark.points(5)
