@@ -40,7 +40,7 @@ static const enum ptr_class req_fixed[] = {
 static const enum ptr_class req_filled[] = {PTR_DATA, PTR_STACK, PTR_ACROSS_PAGES};
 #define NREQ_FIXED (int)(sizeof(req_fixed) / sizeof(req_fixed[0]))
 #define NREQ (NREQ_FIXED + 3 * NTS)
-static const char *req_names[NREQ]; // filled in by name_req_classes
+static const char *req_names[NREQ]; // filled in by calls_init
 
 enum pid_class { PID_ANY, PID_CHILD, PID_NOT_CHILD, PID_ZERO, PID_BELOW, PID_TRUNCATED, NPID };
 static const char *const pid_names[NPID] = {"-1", "a live child", "not a child",
@@ -50,76 +50,6 @@ static const char *const options_names[NOPT] = {"0", "WNOHANG", "bad bits",
                                                 "0/WNOHANG in the low 32 bits"};
 enum rusage_class { RUSAGE_NULL, RUSAGE_SET, NRUSAGE };
 static const char *const rusage_names[NRUSAGE] = {"NULL", "not NULL"};
-
-enum path_class {
-    PATH_TRUE_DATA,
-    PATH_TRUE_STACK,
-    PATH_TRUE_ACROSS,
-    PATH_MOTD,
-    PATH_MISSING,
-    PATH_63_BYTES,
-    PATH_LONG,
-    PATH_INTO_UNMAPPED,
-    PATH_NULL,
-    PATH_KERNEL,
-    PATH_UNMAPPED,
-    PATH_MINUS_ONE,
-    PATH_NONCANONICAL,
-    PATH_TEXT,
-    PATH_RODATA,
-    NPATH
-};
-static const char *const path_names[NPATH] = {"\"true\"",
-                                              "\"true\" on the stack",
-                                              "\"true\" across two pages",
-                                              "\"motd\"",
-                                              "a missing name",
-                                              "63 bytes",
-                                              "64 bytes or more",
-                                              "off the stack top",
-                                              "NULL",
-                                              "kernel",
-                                              "unmapped",
-                                              "-1",
-                                              "non-canonical",
-                                              "code bytes",
-                                              "8 KiB of '.'"};
-
-enum argv_class {
-    ARGV_NULL,
-    ARGV_KERNEL,
-    ARGV_UNMAPPED,
-    ARGV_MINUS_ONE,
-    ARGV_TEXT,
-    ARGV_RODATA,
-    ARGV_ONE,
-    ARGV_EMPTY,
-    ARGV_32,
-    ARGV_33,
-    ARGV_4096_BYTES,
-    ARGV_4097_BYTES,
-    ARGV_BAD_STRING,
-    ARGV_STRING_INTO_UNMAPPED,
-    ARGV_ARRAY_INTO_UNMAPPED,
-    ARGV_ACROSS_PAGES,
-    NARGV
-};
-static const char *const argv_names[NARGV] = {"NULL",
-                                              "kernel",
-                                              "unmapped",
-                                              "-1",
-                                              "code words",
-                                              "8 KiB of '.'",
-                                              "{\"true\"}",
-                                              "{} (argc 0)",
-                                              "32 strings",
-                                              "33 strings",
-                                              "4096 bytes",
-                                              "4097 bytes",
-                                              "a bad pointer",
-                                              "a string off the stack top",
-                                              "an array off the stack top",
-                                              "an array across two pages"};
 
 enum number_class {
     NUM_HOLE,
@@ -250,9 +180,6 @@ bool combination_needs_child(enum call_kind kind, int combination)
 
 // --- building arguments -------------------------------------------------------------------
 
-static char arg_array[2 * 4096] __attribute__((aligned(4096))); // argv arrays
-static char arg_strings[2 * 4096];                              // the strings they point at
-
 static uint64_t fd_value(int class)
 {
     switch (class) {
@@ -268,17 +195,6 @@ static uint64_t fd_value(int class)
     }
 }
 
-// Fills [p, p + len) with `byte` where the fuzzer may write (its writable buffers, and the
-// dead room at the top of the stack), so that a call reads something known.
-static void fill(uint64_t p, uint64_t len, int byte)
-{
-    uint64_t top = (1UL << 39) - 4096;
-    if (user_may_access(p, len, true))
-        memset((void *)p, byte, len);
-    else if (p < top && p >= top - stack_top_room()) // the part below the stack's top
-        memset((void *)p, byte, top - p);
-}
-
 static void build_read_write(struct call *c, bool write)
 {
     uint64_t len = length_of_class(c->classes[2]);
@@ -286,7 +202,7 @@ static void build_read_write(struct call *c, bool write)
     c->arg[1] = pointer_of_class(c->classes[1], len);
     c->arg[2] = len;
     if (write && len <= 64)
-        fill(c->arg[1], len, '.'); // what is printed if the write succeeds
+        fill_where_allowed(c->arg[1], len, '.'); // what is printed if the write succeeds
 }
 
 static void put_timespec(uint64_t p, int content)
@@ -325,13 +241,14 @@ static void build_nanosleep(struct call *c)
         put_timespec(c->arg[0], (req - NREQ_FIXED) % NTS);
     }
     c->arg[1] = c->classes[1] == PTR_NULL ? 0 : pointer_of_class(c->classes[1], 16);
-    fill(c->arg[1], sizeof(struct timespec), 0xff); // success must overwrite it with zeros
+    fill_where_allowed(c->arg[1], sizeof(struct timespec),
+                       0xff); // success must overwrite it with zeros
 }
 
 static void build_sysinfo(struct call *c)
 {
     c->arg[0] = pointer_of_class(c->classes[0], sizeof(struct sysinfo));
-    fill(c->arg[0], sizeof(struct sysinfo), 0xff); // success must fill in every field
+    fill_where_allowed(c->arg[0], sizeof(struct sysinfo), 0xff); // success must fill in every field
 }
 
 static void build_wait4(struct call *c)
@@ -357,7 +274,7 @@ static void build_wait4(struct call *c)
         c->arg[0] = (random64() << 32) | (random_below(2) ? 0xffffffffUL : (uint32_t)child);
     }
     c->arg[1] = c->classes[1] == PTR_NULL ? 0 : pointer_of_class(c->classes[1], sizeof(int));
-    fill(c->arg[1], sizeof(int), 0x7f); // success must store the child's status, 0
+    fill_where_allowed(c->arg[1], sizeof(int), 0x7f); // success must store the child's status, 0
     switch (c->classes[2]) {
     case OPT_ZERO:
         c->arg[2] = 0;
@@ -372,156 +289,6 @@ static void build_wait4(struct call *c)
         c->arg[2] = (random64() << 32) | random_below(2);
     }
     c->arg[3] = c->classes[3] == RUSAGE_NULL ? 0 : (random64() | 1);
-}
-
-// A string of `len` characters `c` (and its NUL) in arg_strings, from *used on.
-static uint64_t put_string(size_t *used, size_t len, char c)
-{
-    char *s = arg_strings + *used;
-    memset(s, c, len);
-    s[len] = '\0';
-    *used += len + 1;
-    return (uint64_t)s;
-}
-
-// An array of n pointers at `where`, then (if `terminated`) NULL.
-static uint64_t put_array(uint64_t where, const uint64_t *pointers, int n, bool terminated)
-{
-    uint64_t *array = (uint64_t *)where;
-    for (int i = 0; i < n; i++)
-        array[i] = pointers[i];
-    if (terminated)
-        array[n] = 0;
-    return where;
-}
-
-// Strings of lengths adding up, NULs included, to exactly `total` bytes, in n strings.
-static int strings_totalling(uint64_t *pointers, int n, size_t total)
-{
-    size_t used = 0;
-    for (int i = 0; i < n; i++) {
-        size_t share = (total - used) / (size_t)(n - i); // with its NUL
-        pointers[i] = put_string(&used, share - 1, (char)('a' + i % 26));
-    }
-    return n;
-}
-
-static uint64_t bad_pointer(void)
-{
-    static const enum ptr_class bad[] = {PTR_PAGE_ZERO,    PTR_KERNEL,      PTR_UNMAPPED,
-                                         PTR_NONCANONICAL, PTR_STACK_GUARD, PTR_MINUS_ONE};
-    return pointer_of_class(bad[random_below(sizeof(bad) / sizeof(bad[0]))], 8);
-}
-
-static uint64_t build_argv(int class)
-{
-    uint64_t pointers[40], array = (uint64_t)arg_array + 8 * random_below(64);
-    uint64_t top = (1UL << 39) - 4096, room = stack_top_room();
-    size_t used = 0;
-    int n = 0;
-    switch (class) {
-    case ARGV_NULL:
-        return 0;
-    case ARGV_KERNEL:
-        return pointer_of_class(PTR_KERNEL, 8);
-    case ARGV_UNMAPPED:
-        return pointer_of_class(PTR_UNMAPPED, 8);
-    case ARGV_MINUS_ONE:
-        return ~0UL;
-    case ARGV_TEXT:
-        return pointer_of_class(PTR_TEXT, 8 * 34) & ~7UL;
-    case ARGV_RODATA:
-        return pointer_of_class(PTR_RODATA, 8 * 34);
-    case ARGV_ONE:
-        pointers[n++] = put_string(&used, 4, 't');
-        memcpy((void *)pointers[0], "true", 4);
-        return put_array(array, pointers, n, true);
-    case ARGV_EMPTY:
-        return put_array(array, pointers, 0, true);
-    case ARGV_32:
-    case ARGV_33:
-        for (; n < (class == ARGV_32 ? SPAWN_MAX_ARGS : SPAWN_MAX_ARGS + 1); n++)
-            pointers[n] = put_string(&used, 1 + random_below(16), 'x');
-        return put_array(array, pointers, n, true);
-    case ARGV_4096_BYTES:
-    case ARGV_4097_BYTES:
-        n = strings_totalling(pointers, 1 + (int)random_below(SPAWN_MAX_ARGS),
-                              SPAWN_MAX_ARG_BYTES + (class == ARGV_4097_BYTES));
-        return put_array(array, pointers, n, true);
-    case ARGV_BAD_STRING:
-        for (; n < 1 + (int)random_below(5); n++)
-            pointers[n] = put_string(&used, 1 + random_below(16), 'y');
-        pointers[n++] = bad_pointer();
-        return put_array(array, pointers, n, true);
-    case ARGV_STRING_INTO_UNMAPPED: // its last string runs into the unmapped page
-        pointers[n++] = put_string(&used, 4, 'z');
-        pointers[n] = top - 1 - random_below(room - 1);
-        fill(pointers[n], top - pointers[n], 'z');
-        return put_array(array, pointers, n + 1, true);
-    case ARGV_ARRAY_INTO_UNMAPPED: // good pointers up to the top, and no NULL before it
-        for (; n < (int)(room / 8) && n < 8; n++)
-            pointers[n] = put_string(&used, 3, 'w');
-        return put_array(top - 8 * (uint64_t)n, pointers, n, false);
-    default: // ARGV_ACROSS_PAGES: a good array that straddles arg_array's two pages
-        for (; n < 2 + (int)random_below(8); n++)
-            pointers[n] = put_string(&used, 1 + random_below(16), 'v');
-        return put_array((uint64_t)arg_array + 4096 - 8 * (1 + random_below((uint64_t)n)), pointers,
-                         n, true);
-    }
-}
-
-// A NUL-terminated path at a place of class `where` for len bytes.
-static uint64_t put_path(enum ptr_class where, const char *name)
-{
-    size_t len = strlen(name) + 1;
-    uint64_t p = pointer_of_class(where, len);
-    memcpy((void *)p, name, len);
-    return p;
-}
-
-static uint64_t build_path(int class)
-{
-    char name[256];
-    uint64_t p;
-    switch (class) {
-    case PATH_TRUE_DATA:
-        return put_path(PTR_DATA, "true");
-    case PATH_TRUE_STACK:
-        return put_path(PTR_STACK, "true");
-    case PATH_TRUE_ACROSS:
-        return put_path(PTR_ACROSS_PAGES, "true");
-    case PATH_MOTD:
-        return put_path(PTR_DATA, "motd");
-    case PATH_MISSING:
-        snprintf(name, sizeof(name), "no-such-program-%lx", random64());
-        return put_path(PTR_DATA, name);
-    case PATH_63_BYTES:
-    case PATH_LONG: {
-        size_t len = class == PATH_63_BYTES ? PROGRAM_NAME_MAX - 1
-                                            : PROGRAM_NAME_MAX + random_below(sizeof(name) - 64);
-        memset(name, 'p', len);
-        name[len] = '\0';
-        return put_path(PTR_DATA, name);
-    }
-    case PATH_INTO_UNMAPPED:
-        p = pointer_of_class(PTR_INTO_UNMAPPED, PROGRAM_NAME_MAX);
-        fill(p, PROGRAM_NAME_MAX, 'u');
-        return p;
-    case PATH_NULL:
-        return 0;
-    case PATH_KERNEL:
-        return pointer_of_class(PTR_KERNEL, 1);
-    case PATH_UNMAPPED:
-        return pointer_of_class(PTR_UNMAPPED, 1);
-    case PATH_MINUS_ONE:
-        return ~0UL;
-    case PATH_NONCANONICAL:
-        return pointer_of_class(PTR_NONCANONICAL, 1);
-    case PATH_TEXT:
-        return pointer_of_class(PTR_TEXT, PROGRAM_NAME_MAX);
-    default:
-        return pointer_of_class(PTR_RODATA, PROGRAM_NAME_MAX);
-    }
 }
 
 // The numbers that are calls in this lab's kernel (docs/syscalls.md): a later lab that adds
@@ -597,8 +364,8 @@ void build_call(enum call_kind kind, int combination, struct call *c)
         build_wait4(c);
         break;
     case CALL_SPAWN:
-        c->arg[0] = build_path(c->classes[0]);
-        c->arg[1] = build_argv(c->classes[1]);
+        c->arg[0] = spawn_path(c->classes[0]);
+        c->arg[1] = spawn_argv(c->classes[1]);
         break;
     case CALL_UNKNOWN:
         c->number = number_value(c->classes[0]);

@@ -4,8 +4,10 @@
 //   main.c    the loop: every combination of argument classes, in a seeded order, each
 //             call checked against the oracle and for preserved registers; the summary
 //   calls.c   the calls and their argument classes; building one call's arguments
+//   spawn_args.c  spawn's paths and argument vectors
 //   memory.c  this program's own address space: where each pointer class points, and
 //             which ranges EL0 may read or write
+//   children.c    the children spawn started, for wait4's oracle and the final count
 //   oracle.c  the results docs/syscalls.md allows for a call's arguments
 //   svc.S     the system call itself, with every other register loaded and compared
 #ifndef FUZZ_H
@@ -29,6 +31,9 @@ struct regs {
 long fuzz_svc(const struct regs *in, struct regs *out, uint64_t *sp_before);
 
 // --- memory.c ---------------------------------------------------------------------------
+
+// The top of the stack: the page above it is unmapped, and 2^39 ends the user half.
+#define STACK_TOP ((1UL << 39) - 4096)
 
 // Where a pointer argument points.  Each class has a fixed meaning for EL0's access, whatever
 // the random value drawn in it (memory.c says how).
@@ -80,6 +85,9 @@ uint64_t length_of_class(enum len_class class);
 bool user_may_access(uint64_t p, uint64_t len, bool write);
 // How many bytes from `p` on are readable, up to `max`.
 uint64_t readable_bytes(uint64_t p, uint64_t max);
+// Fills [p, p + len) with `byte` where the fuzzer may write (its writable buffers, and the
+// dead room at the top of the stack), so that a call finds something known there.
+void fill_where_allowed(uint64_t p, uint64_t len, int byte);
 // Whether `class` points somewhere the fuzzer may fill (to lay out a timespec or a string).
 bool ptr_class_writable(enum ptr_class class);
 // The room at the top of the stack that belongs to nobody any more (the first argument
@@ -158,6 +166,51 @@ void build_spawn_true(struct call *c);
 void build_wait_any(struct call *c);
 // Describes the call (classes and values) for a failure report.
 void describe_call(const struct call *c, char *buf, size_t size);
+
+// --- spawn_args.c -----------------------------------------------------------------------
+
+enum path_class {
+    PATH_TRUE_DATA,
+    PATH_TRUE_STACK,
+    PATH_TRUE_ACROSS,
+    PATH_MOTD,
+    PATH_MISSING,
+    PATH_63_BYTES,
+    PATH_LONG,
+    PATH_INTO_UNMAPPED,
+    PATH_NULL,
+    PATH_KERNEL,
+    PATH_UNMAPPED,
+    PATH_MINUS_ONE,
+    PATH_NONCANONICAL,
+    PATH_TEXT,
+    PATH_RODATA,
+    NPATH
+};
+enum argv_class {
+    ARGV_NULL,
+    ARGV_KERNEL,
+    ARGV_UNMAPPED,
+    ARGV_MINUS_ONE,
+    ARGV_TEXT,
+    ARGV_RODATA,
+    ARGV_ONE,
+    ARGV_EMPTY,
+    ARGV_32,
+    ARGV_33,
+    ARGV_4096_BYTES,
+    ARGV_4097_BYTES,
+    ARGV_BAD_STRING,
+    ARGV_STRING_INTO_UNMAPPED,
+    ARGV_ARRAY_INTO_UNMAPPED,
+    ARGV_ACROSS_PAGES,
+    NARGV
+};
+extern const char *const path_names[NPATH];
+extern const char *const argv_names[NARGV];
+// A path, or an argument vector, of the class (laid out in memory as it says).
+uint64_t spawn_path(int class);
+uint64_t spawn_argv(int class);
 
 // --- children.c -------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@
 #define PAGE 4096UL
 #define USER_MIN 0x1000UL
 #define USER_TOP (1UL << 39)
-#define STACK_TOP (USER_TOP - PAGE)
 #define STACK_SIZE (64 * 1024UL)
 #define STACK_GUARD (64 * 1024UL)
 #define KERNEL_IMAGE 0xffffff8040200000UL
@@ -172,4 +171,12 @@ uint64_t readable_bytes(uint64_t p, uint64_t max)
     if (end == 0)
         return 0;
     return end - p < max ? end - p : max;
+}
+
+void fill_where_allowed(uint64_t p, uint64_t len, int byte)
+{
+    if (user_may_access(p, len, true))
+        memset((void *)p, byte, len);
+    else if (p < STACK_TOP && p >= STACK_TOP - stack_top_room()) // the part below the top
+        memset((void *)p, byte, STACK_TOP - p);
 }
