@@ -22,7 +22,8 @@
 struct regs {
     uint64_t x[31];
     uint64_t sp;
-    uint64_t nzcv; // the condition flags, bits 31..28
+    uint64_t nzcv;      // the condition flags, bits 31..28
+    uint64_t tpidr_el0; // the thread pointer, which EL0 may set as it likes
 };
 
 // Loads x0-x30 and NZCV from *in, makes the call (svc #0; in->x[8] is the number), and

@@ -13,7 +13,8 @@
 #define MAX_COMBINATIONS 1024
 #define PROGRESS_EVERY 5000
 
-_Static_assert(offsetof(struct regs, sp) == 248 && offsetof(struct regs, nzcv) == 256,
+_Static_assert(offsetof(struct regs, sp) == 248 && offsetof(struct regs, nzcv) == 256 &&
+                   offsetof(struct regs, tpidr_el0) == 264 && sizeof(struct regs) == 272,
                "svc.S knows struct regs by these offsets");
 
 static uint64_t seed, random_state;
@@ -58,6 +59,7 @@ static void load_registers(const struct call *c, struct regs *in)
         in->x[i] = c->arg[i];
     in->x[8] = c->number;
     in->nzcv = (random64() & 0xf) << 28;
+    in->tpidr_el0 = random64();
 }
 
 static void check_registers(const struct call *c, const struct regs *in, const struct regs *out,
@@ -76,6 +78,10 @@ static void check_registers(const struct call *c, const struct regs *in, const s
         fail(c, what);
     } else if (out->nzcv != in->nzcv) {
         snprintf(what, sizeof(what), "NZCV changed from 0x%lx to 0x%lx", in->nzcv, out->nzcv);
+        fail(c, what);
+    } else if (out->tpidr_el0 != in->tpidr_el0) {
+        snprintf(what, sizeof(what), "TPIDR_EL0 changed from 0x%lx to 0x%lx", in->tpidr_el0,
+                 out->tpidr_el0);
         fail(c, what);
     }
 }

@@ -3,17 +3,19 @@
 // long fuzz_svc(const struct regs *in, struct regs *out, uint64_t *sp_before);
 //
 // docs/syscalls.md promises that a call changes x0 and nothing else: not x1-x30 (x8, the
-// number, included), not SP, not the condition flags.  So this loads every one of them from
+// number, included), not SP, not the condition flags, not TPIDR_EL0.  So this loads every one of them from
 // *in (the caller fills them with patterns), makes the call, and stores what came back into
 // *out.  After the svc no register can be trusted, so nothing is kept in one: the results
 // are stored relative to SP into a frame on the stack, then copied out.
 //
-// struct regs (fuzz.h): x0..x30 at 8 * n, then sp at 248 and nzcv at 256: 33 words.
+// struct regs (fuzz.h): x0..x30 at 8 * n, then sp at 248, nzcv at 256 and tpidr_el0 at 264:
+// 34 words.
 
 #define REGS_SP 248
 #define REGS_NZCV 256
-#define REGS_WORDS 33
-#define AREA 272        // the struct, rounded up to keep SP 16-byte aligned
+#define REGS_TPIDR 264
+#define REGS_WORDS 34
+#define AREA 272        // the struct, a multiple of 16: SP stays 16-byte aligned
 
     .text
     .global fuzz_svc
@@ -33,6 +35,8 @@ fuzz_svc:
     str     x9, [x2]                    // *sp_before: SP as the kernel sees it
 
     // Load everything from *in, the base register (x30) last of all.
+    ldr     x9, [x0, #REGS_TPIDR]
+    msr     tpidr_el0, x9
     ldr     x9, [x0, #REGS_NZCV]
     msr     nzcv, x9
     mov     x30, x0
@@ -77,6 +81,8 @@ fuzz_svc:
     str     x0, [sp, #REGS_SP]
     mrs     x0, nzcv
     str     x0, [sp, #REGS_NZCV]
+    mrs     x0, tpidr_el0
+    str     x0, [sp, #REGS_TPIDR]
 
     // Copy the area to *out.
     ldr     x1, [sp, #AREA]
