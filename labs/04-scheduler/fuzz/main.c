@@ -17,7 +17,7 @@ _Static_assert(offsetof(struct regs, sp) == 248 && offsetof(struct regs, nzcv) =
                    offsetof(struct regs, tpidr_el0) == 264 && sizeof(struct regs) == 272,
                "svc.S knows struct regs by these offsets");
 
-static uint64_t seed, random_state;
+static uint64_t seed, count, random_state;
 static int other_tasks; // tasks that are not this program's children (itself, init, sh)
 static bool trace;      // `fuzz SEED COUNT trace`: print each call before making it
 static int calls_made, failures;
@@ -47,7 +47,8 @@ static void fail(const struct call *c, const char *what)
     if (failures > MAX_REPORTED)
         return;
     describe_call(c, description, sizeof(description));
-    printf("\nfuzz: FAIL call %d (fuzz %lu ...): %s: %s\n", calls_made, seed, description, what);
+    printf("\nfuzz: FAIL call %d (to reproduce: fuzz %lu %lu): %s: %s\n", calls_made, seed, count,
+           description, what);
 }
 
 // The registers for the call: its number and arguments, and a pattern in all the others.
@@ -215,7 +216,6 @@ static void print_coverage(int *made, int *total, int *left_out)
 
 int main(int argc, char **argv)
 {
-    unsigned long count;
     char stack_area[STACK_AREA];
     trace = argc == 4 && strcmp(argv[3], "trace") == 0;
     if (argc != 3 + trace || parse_u64(argv[1], &seed) != 0 || parse_u64(argv[2], &count) != 0) {
@@ -232,9 +232,9 @@ int main(int argc, char **argv)
     other_tasks = tasks_in_use();
     printf("fuzz: seed %lu, %lu calls\n", seed, count);
     uint64_t start = instructions();
-    while ((unsigned long)calls_made < count) {
+    while ((uint64_t)calls_made < count) {
         int n = plan_pass();
-        for (int i = 0; i < n && (unsigned long)calls_made < count; i++) {
+        for (int i = 0; i < n && (uint64_t)calls_made < count; i++) {
             enum call_kind kind = (enum call_kind)(schedule[i] >> 16);
             int combination = (int)(schedule[i] & 0xffff);
             struct call c;
