@@ -106,6 +106,18 @@ MEM ?= 128M
 BOOTARGS ?=
 QEMUEXTRA ?=
 GDBPORT ?= $(shell echo $$(( $$(id -u) % 5000 + 26000 )))
+# Keel refuses to run in less than RAM_MIN_SIZE (kernel/mm/memlayout.h) with a message; with
+# less than about 3 MiB QEMU cannot even load the kernel (it is linked 2 MiB into RAM), and
+# the machine would run nothing and say nothing.  So `make qemu` checks MEM first.  QEMU's
+# -m counts in MiB unless a K, M, G or T follows.
+RAM_MIN_MIB := 8
+ifneq ($(filter qemu qemu-gdb,$(MAKECMDGOALS)),)
+ifneq ($(shell awk -v m='$(MEM)' -v min=$(RAM_MIN_MIB) 'BEGIN { u = toupper(substr(m, length(m))); \
+          f = u == "K" ? 1 / 1024 : u == "G" ? 1024 : u == "T" ? 1048576 : 1; \
+          if (m + 0 > 0 && (m + 0) * f >= min) print "enough" }'),enough)
+$(error MEM=$(MEM) is too little RAM: Keel needs at least $(RAM_MIN_MIB)M (RAM_MIN_SIZE in kernel/mm/memlayout.h))
+endif
+endif
 QEMUOPTS = -M virt -cpu cortex-a72 -m $(MEM) -nographic -nic none \
            -kernel $(KERNEL) -append "$(BOOTARGS)" $(LAB_QEMU_OPTS) $(QEMUEXTRA)
 

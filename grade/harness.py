@@ -31,6 +31,8 @@ import mkcpio  # noqa: E402  (tools/mkcpio.py: the same packer the build uses)
 BUILD = os.path.join(ROOT, "build")
 LOG_DIR = os.path.join(BUILD, "grade", "logs")
 PROMPT = "K> "
+RAM_BASE = 0x40000000  # QEMU virt's RAM starts here
+KEEL_MAX_RAM = 4 << 30  # Keel uses (manages and maps) at most this much of it: frame.h
 # How long a boot may take before the first output: generous, because `make grade` runs
 # several QEMUs at once on a loaded machine, but a healthy boot takes a fraction of a second.
 BOOT_TIMEOUT = 10
@@ -84,16 +86,20 @@ class Machine:
     # --- starting and stopping ---------------------------------------------------------------
 
     def start(self, bootargs="", mem="128M", extra=(), gdb_port=None, semihosting=True,
-              icount=False, cpu="cortex-a72", monitor=True, archive=None):
+              icount=False, cpu="cortex-a72", monitor=True, archive=None, archive_address=None):
         """Starts QEMU.  With semihosting (the default), a kernel that halts or panics ends
         QEMU at once (status 125) instead of sleeping until the test's timeout.  `monitor`
         asks for the kernel monitor rather than user programs (from lab 4 on, Keel starts
         init unless told so).  `archive` ({name: bytes}) is packed into an extra boot
-        archive that QEMU's loader puts in the middle of RAM (kernel/boot/archive.c).
-        With self.nonce set to None, no nonce is added: the boot arguments are exactly those
-        given, as with `make qemu BOOTARGS=...` (tools/transcripts.py)."""
-        args = f"nonce={self.nonce} {bootargs}".strip() if self.nonce is not None \
-            else bootargs.strip()
+        archive that QEMU's loader puts in the middle of the RAM Keel uses (the first 4 GiB,
+        kernel/boot/archive.c), or at `archive_address`.  A test that passes its own nonce=
+        in `bootargs` (to try a bad one) gets no other.  With self.nonce set to None, no
+        nonce is added: the boot arguments are exactly those given, as with
+        `make qemu BOOTARGS=...` (tools/transcripts.py)."""
+        if self.nonce is None or re.search(r"(^|\s)nonce=", bootargs):
+            args = bootargs.strip()
+        else:
+            args = f"nonce={self.nonce} {bootargs}".strip()
         if monitor:
             args = "monitor " + args
         if semihosting:
@@ -101,9 +107,11 @@ class Machine:
         extra = list(extra)
         if archive is not None:
             path = self.log_path + ".cpio"
-            with open(path, "wb") as f:
-                f.write(mkcpio.pack(sorted(archive.items())))
-            address = 0x40000000 + parse_size(mem) // 2
+            with open(path, "wb") as f:  # bytes: an archive as is (to try broken ones)
+                f.write(archive if isinstance(archive, bytes) else mkcpio.pack(sorted(archive.items())))
+            address = archive_address
+            if address is None:
+                address = RAM_BASE + min(parse_size(mem), KEEL_MAX_RAM) // 2
             extra += ["-device", f"loader,file={path},addr=0x{address:x},force-raw=on"]
             args = f"archive=0x{address:x} " + args
         cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", cpu, "-m", mem,

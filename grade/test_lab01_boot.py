@@ -3,11 +3,14 @@
 Every expected value here is worked out independently of the kernel: printf's output from
 the C standard's rules, addresses from the ELF file through the toolchain's nm.
 """
+import os
 import random
 import re
+import subprocess
 
 import pytest
 
+import harness
 from harness import Gdb, free_port
 
 LAB = 1
@@ -97,6 +100,87 @@ def test_ram_size_and_boot_arguments_reported(keel):
     line = k.expect(r"^RAM: .*$", timeout=20, what="the 'RAM: ...' line").group(0)
     assert "320 MiB" in line and f'nonce={k.nonce} hello=world"' in line, k.explain(
         "'RAM: 320 MiB at 0x40000000; boot arguments: \"... nonce=... hello=world\"'", got=line)
+
+
+@pytest.mark.points(3)
+def test_too_little_ram_is_refused_with_a_message(keel):
+    """With less RAM than Keel needs (8 MiB) the kernel says so and powers off, instead of
+    failing later in some odd way; with so little that QEMU cannot even load the kernel
+    (2 MiB: the kernel is linked 2 MiB into RAM), `make qemu` refuses, since the machine
+    itself would say nothing at all."""
+    section = "handouts/01-boot.md, 'The memory map'"
+    mem = random.choice([3, 4, 5, 6, 7])
+    k = keel.boot(mem=f"{mem}M")
+    want = (f"Keel needs at least 8 MiB of RAM; this machine has {mem * 1024} KiB "
+            "(QEMU's -m). Powering off.")
+    k.expect(r"^%s$" % re.escape(want), timeout=20, what=f"'{want}'", section=section)
+    status = k.wait_exit(timeout=10, section=section)
+    assert status == 1, k.explain("QEMU's exit status 1 (power_exit(1) under semihosting)",
+                                  got=status, section=section)
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "LAB")}
+    make = subprocess.run(["make", "-n", "qemu", "MEM=2M"], cwd=harness.ROOT, env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert make.returncode != 0 and "MEM=2M is too little RAM" in make.stderr, k.explain(
+        "'make qemu MEM=2M' to refuse with 'MEM=2M is too little RAM ...'",
+        got=(make.stdout + make.stderr).strip()[-300:], section=section)
+
+
+# A bad nonce= and the reason the kernel must give: (value from a random n, reason regex).
+BAD_NONCES = {
+    "2^32 + n": (lambda n: str(2**32 + n), r"is out of range \(0 to 4294967295\)"),
+    "2^64 + n": (lambda n: str(2**64 + n), r"is not a number \(.*\)"),
+    "hex digits after decimal ones": (lambda n: f"{n}ab", r"is not a number \(.*\)"),
+}
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("case", list(BAD_NONCES))
+def test_bad_boot_numbers_get_a_message_and_the_default(keel, case):
+    """A numeric boot argument that is not a number, does not fit in 64 bits, or is outside
+    its range (nonce=: 0 to 2^32 - 1) gets a message naming the argument, the value and the
+    default, and the default is used: the printf self-test runs with nonce 0, not with what
+    the value would wrap around to."""
+    value = BAD_NONCES[case][0](random.randint(1, 2**32 - 1))
+    k = keel.boot(bootargs=f"nonce={value} test=printf")
+    section = "handouts/01-boot.md, 'The device tree and boot arguments'"
+    first = k.expect(r"^printf-selftest (\d+): .*$", timeout=20, what="the printf self-test",
+                     section=section)
+    want = r"^bootargs: nonce=%s %s; using 0$" % (re.escape(value), BAD_NONCES[case][1])
+    message = re.search(r"^bootargs: .*$", k.output, re.M)
+    assert message and re.match(want, message.group(0)), k.explain(
+        f"'bootargs: nonce={value} ...; using 0' before the self-test",
+        got=message.group(0) if message else "no 'bootargs:' line", section=section)
+    assert first.group(1) == "0", k.explain("the self-test to run with the default nonce 0",
+                                            got=first.group(0), section=section)
+    assert first.group(0) == expected_printf_lines(0)[0], k.explain(
+        expected_printf_lines(0)[0], got=first.group(0), section=section)
+
+
+@pytest.mark.points(2)
+def test_command_line_problems_get_a_message(keel):
+    """More than 64 words: the rest is ignored, and the kernel says from which word on.  More
+    than 1023 bytes: the line is cut, with a message.  A self-test that does not exist is
+    named.  Either way the system comes up."""
+    section = "handouts/01-boot.md, 'The device tree and boot arguments'"
+    words = [f"w{i}x{random.randint(0, 999)}" for i in range(70)]
+    k = keel.boot(bootargs=" ".join(words))
+    k.prompt()
+    all_words = k.command_line[k.command_line.index("-append") + 1].split()
+    want = f"bootargs: more than 64 words; ignoring the rest, from '{all_words[64]}' on"
+    assert re.search(r"^%s$" % re.escape(want), k.output, re.M), k.explain(
+        f"'{want}'", got=re.findall(r"^bootargs: .*$", k.output, re.M), section=section)
+    k = keel.boot(bootargs="x" * 1100)
+    k.prompt()
+    want = "bootargs: command line longer than 1023 bytes, cut short"
+    assert re.search(r"^%s$" % re.escape(want), k.output, re.M), k.explain(
+        f"'{want}'", got=re.findall(r"^bootargs: .*$", k.output, re.M), section=section)
+    name = f"no-such-test-{random.randint(0, 9999)}"
+    k = keel.boot(bootargs=f"test={name}")
+    k.prompt()
+    want = f"selftest: there is no test called '{name}'"
+    assert re.search(r"^%s$" % re.escape(want), k.output, re.M), k.explain(
+        f"'{want}'", got=re.findall(r"^selftest: .*$", k.output, re.M), section=section)
 
 
 @pytest.mark.points(5)

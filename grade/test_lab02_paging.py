@@ -83,6 +83,29 @@ def test_frame_counts_match_memory_size(keel, elf, mem):
         got=f"{used} in use, {free} free", section="handouts/02-paging.md, 'Exercise 4'")
 
 
+@pytest.mark.points(4)
+def test_ram_beyond_4_gib_is_left_unused_and_said_so(keel, elf):
+    """With 8 GiB of RAM the kernel boots, says that it uses the first 4 GiB (the bitmap's
+    limit), manages every frame from _end to 4 GiB past the start of RAM, and maps them."""
+    k = keel.boot(mem="8G")
+    section = "handouts/02-paging.md, 'Physical memory'"
+    k.expect(r"^frame_init: using 4096 MiB of the 8192 MiB of RAM \(the bitmap's limit\)$",
+             timeout=20, what="'frame_init: using 4096 MiB of the 8192 MiB of RAM ...'",
+             section=section)
+    k.prompt()
+    out = k.command("mem")
+    match = MEM_LINE.search(out)
+    want = expected_total(elf, 4 << 30)
+    assert match and int(match.group(1)) == want, k.explain(
+        f"{want} frames managed: from _end to 0x40000000 + 4 GiB",
+        got=match.group(0) if match else out.strip(), section=section)
+    last = KERNBASE + RAM_BASE + (4 << 30) - PAGE
+    out = k.command(f"pt 0x{last:x}")
+    assert f"0x{last:016x} -> 0x{last - KERNBASE:016x}  RW- ---  normal" in out, k.explain(
+        f"the last page of the 4 GiB mapped RW- (0x{last:x})", got=out.strip(),
+        section="handouts/02-paging.md, 'Exercise 4'")
+
+
 @pytest.mark.points(10)
 def test_allocator_hands_out_every_frame_once_and_takes_them_back(keel, elf):
     """Allocate until refused, free everything: each frame once, freed frames junk-filled,

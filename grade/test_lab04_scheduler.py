@@ -14,7 +14,8 @@ import struct
 import pytest
 
 import harness
-from harness import BUILD, Elf, new_nonce
+import mkcpio  # tools/mkcpio.py, on the path through harness
+from harness import BUILD, ROOT, Elf, new_nonce
 
 LAB = 4
 TITLE = "scheduler & user space"
@@ -274,6 +275,32 @@ def test_user_pointer_checks_cover_every_page(keel):
         section=section)
 
 
+@pytest.mark.points(6)
+def test_running_out_of_slots_or_memory_is_eagain_or_enomem_and_loses_nothing(keel):
+    """exhaust: spawning until refused gives EAGAIN once 63 tasks (zombies included) exist,
+    and ENOMEM first on an 8 MiB machine whose children stay alive; every failed spawn gives
+    back what it took (a frame lost on a failure path shows in the count), every child exits
+    0, and spawn works again afterwards."""
+    section = "handouts/04-scheduler.md, 'Exercise 2: address spaces'"
+    for what, mem, error in (("slots", "128M", "EAGAIN"), ("memory", "8M", "ENOMEM")):
+        k = run_program(keel, f"exhaust {what}", mem=mem, extra=["-icount", "shift=0,sleep=off"])
+        refused = k.expect(r"^exhaust: %s: (\d+) children started, then (\S+) with (\d+) tasks "
+                           r"in use .*$" % what, timeout=30, what=f"exhaust {what}'s first line",
+                           section=section)
+        procs = int(refused.group(3))
+        assert refused.group(2) == error and (procs == 63 if what == "slots" else procs < 63), \
+            k.explain(f"{error} " + ("with 63 tasks" if what == "slots" else "before 63 tasks"),
+                      got=refused.group(0), section=section)
+        done = k.expect(r"^exhaust: %s: all reaped; free frames before (\d+), after (\d+); a spawn "
+                        r"afterwards (\w+)$" % what, timeout=30, what=f"exhaust {what}'s summary",
+                        section=section)
+        failures = re.findall(r"^exhaust: FAIL .*$|^keel: task \d+ .* killed: .*$", k.output, re.M)
+        assert not failures and done.group(1) == done.group(2) and done.group(3) == "works", \
+            k.explain("every child reaped with status 0, no frame lost, spawn working again",
+                      got="\n    " + "\n    ".join(failures + [done.group(0)]), section=section)
+        assert k.wait_exit(timeout=10) == 0, k.explain(f"exit status 0 from exhaust {what}")
+
+
 @pytest.mark.points(10)
 def test_spawn_exit_cycles_give_every_frame_back(keel):
     """200 spawn/exit/wait cycles leave the free-frame count (sysinfo) where it started:
@@ -307,10 +334,11 @@ def test_a_spawn_that_runs_out_of_memory_gives_every_frame_back(keel):
 
 @pytest.mark.points(10)
 def test_bss_and_page_tails_are_zero_in_reused_frames(keel):
-    """`zeroes`: spawning `hog` (4 GiB of .bss) runs out of memory, is refused with ENOMEM and
-    gives back every frame, junk-filled; then `zeroes check`, loaded into those frames, finds
-    its .bss and the rest of its last page zero and its .data as in the file."""
-    k = run_program(keel, "zeroes", mem="64M")
+    """`zeroes` after `test=frames` (lab 2's self-test: every free frame allocated and freed,
+    so every one holds frame_free's junk): spawning `hog` (4 GiB of .bss) is refused with
+    ENOMEM and the free-frame count is unchanged; then `zeroes check`, loaded into junk
+    frames, finds its .bss and the rest of its last page zero and its .data as in the file."""
+    k = run_program(keel, "zeroes", bootargs="test=frames", mem="64M")
     section = "handouts/04-scheduler.md, 'Exercise 1: loading ELF files'"
     hog = k.expect(r"^zeroes: spawn\(\"hog\"\) -> .*$", timeout=30,
                    what="zeroes' report of the spawn of hog", section=section).group(0)
@@ -323,6 +351,168 @@ def test_bss_and_page_tails_are_zero_in_reused_frames(keel):
         "no byte that is not zero in .bss or after _end, and .data as in the file", got=line,
         section=section)
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from zeroes")
+
+
+@pytest.mark.points(5)
+def test_spawn_argument_limits_are_exact_and_overrun_nothing(keel):
+    """bigargs: 32 arguments and 4096 bytes of strings are accepted and arrive intact, 33
+    and 4097 get E2BIG; a witness task started just before each call still runs (a copy
+    that overruns the kernel's buffer lands in its fresh page table), and free frames come
+    back.  Under -icount, so that the frames fall the same way on every run."""
+    rounds = random.randint(6, 10)
+    k = run_program(keel, f"bigargs {rounds}", icount=True)
+    section = "handouts/04-scheduler.md, 'The arguments'"
+    match = k.expect(r"^bigargs: (\d+) of (\d+) checks passed; .*$", timeout=30,
+                     what="bigargs's summary", section=section)
+    failures = re.findall(r"^bigargs: FAIL .*$|^keel: task \d+ .* killed: .*$", k.output, re.M)
+    assert match.group(1) == match.group(2) and not failures, k.explain(
+        "every limit exact, every witness and checker exiting 0, no frame lost",
+        got="\n    " + "\n    ".join(failures[:8] + [match.group(0)]), section=section)
+    assert int(match.group(2)) == 10 * rounds + 1, k.explain(
+        f"{10 * rounds + 1} checks in {rounds} rounds", got=match.group(0))
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from bigargs")
+
+
+@pytest.mark.points(5)
+def test_nanosleep_fails_at_once_or_sleeps_as_long_as_asked(keel):
+    """sleepcheck: nanosleep with a bad `rem` fails with EFAULT before sleeping (a call that
+    fails has no effect); sleeps whose seconds overflow a count of nanoseconds (2^64 ns and
+    beyond, LONG_MAX s, a random huge number) are still going after 2 s; short ones end.
+    Under -icount with sleep=off, so the guest's 2 s pass in a moment."""
+    seconds = random.randint(2**34, 2**63 - 1)
+    k = run_program(keel, f"sleepcheck {seconds}", extra=["-icount", "shift=0,sleep=off"])
+    section = "handouts/04-scheduler.md, 'Sleeping and waking'"
+    match = k.expect(r"^sleepcheck: (\d+) of (\d+) checks passed$", timeout=30,
+                     what="sleepcheck's summary", section=section)
+    failures = re.findall(r"^sleepcheck: FAIL .*$", k.output, re.M)
+    assert match.group(1) == match.group(2) == "10" and not failures, k.explain(
+        "all 10 nanosleep cases as docs/syscalls.md says",
+        got="\n    " + "\n    ".join(failures + [match.group(0)]), section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from sleepcheck")
+
+
+FUZZ_CALLS = 10000  # about four passes over every combination; under a second of host time
+# Errors docs/syscalls.md lists that no fuzzer's call can cause: running out of memory or of
+# task slots (the fuzzer keeps at most 12 children).
+NOT_FUZZABLE = {"ENOMEM", "EAGAIN"}
+NOT_FUZZED = {"exit", "exit_group"}  # the fuzzer must live to report
+
+
+def documented_errors():
+    """{call: set of error names} from the summary table of docs/syscalls.md."""
+    with open(os.path.join(ROOT, "docs", "syscalls.md")) as f:
+        rows = re.findall(r"^\| (\d+) \| (\w+) \| [^|]* \| [^|]* \| ([^|]*) \|$", f.read(), re.M)
+    return {name: set(errors.split()) - {"—"} for _, name, errors in rows}
+
+
+def expect_or_explain(k, pattern, hint, **options):
+    """k.expect, with `hint` added to a failure (how to reproduce it)."""
+    try:
+        return k.expect(pattern, **options)
+    except pytest.fail.Exception as failure:
+        message = str(failure)
+    pytest.fail(f"{message}\n{hint}", pytrace=False)
+
+
+@pytest.mark.points(10)
+@pytest.mark.timeout(90)
+def test_syscall_fuzzer_finds_nothing(keel):
+    """`fuzz SEED 10000` (SEED: this run's nonce): every combination of argument classes of
+    every call but exit, each result as docs/syscalls.md says, every register but x0
+    preserved, failed spawns and waits without effect, every child reaped, every frame back.
+    Under -icount (shift=0, sleep=off): the same seed makes the same calls, and sleeping costs
+    nothing.  A line is typed ahead, so that a read wrongly accepted returns instead of
+    waiting for ever."""
+    seed = new_nonce()
+    command = f"fuzz {seed} {FUZZ_CALLS}"
+    k = run_program(keel, command, bootargs=f"nonce={seed}",
+                    extra=["-icount", "shift=0,sleep=off"])
+    k.send("typed ahead: read must not see this")
+    section = "handouts/04-scheduler.md, 'Fuzzing the system calls'"
+    hint = (f"To reproduce: make lab-{k.lab} qemu BOOTARGS='-- {command}' "
+            f"QEMUEXTRA='-icount shift=0,sleep=off'; add 'trace' after the count to see each "
+            "call before it is made (the last one printed is the one that never returned).")
+    summary = expect_or_explain(
+        k, r"^fuzz: seed %d: (\d+) calls, (\d+) failures; (\d+) of (\d+) combinations made, "
+           r"(\d+) left out by rule; .*; (\d+) children started, (\d+) reaped; "
+           r"free frames (\d+) before, (\d+) after$" % seed, hint, timeout=30,
+        what="the fuzzer's summary", section=section)
+    calls, failures, made, total, left_out, started, reaped, before, after = map(
+        int, summary.groups())
+    problems = re.findall(r"^fuzz: FAIL .*$|^keel: task \d+ .* killed: .*$", k.output, re.M)
+    assert failures == 0 and not problems, k.explain(
+        "no failure", got="\n    " + "\n    ".join(problems[:6] + [summary.group(0)]) +
+        "\n" + hint, section=section)
+    assert calls >= FUZZ_CALLS and made == total - left_out, k.explain(
+        f"{FUZZ_CALLS} calls making every combination that no rule leaves out",
+        got=summary.group(0), section=section)
+    assert started == reaped and before == after, k.explain(
+        "every child reaped and the free frames back", got=summary.group(0), section=section)
+    seen = {name: set(results.split()) for name, results in
+            re.findall(r"^fuzz: results of ([\w ]+): ?(.*)$", k.output, re.M)}
+    for name, errors in documented_errors().items():
+        if name in NOT_FUZZED:
+            continue
+        missing = (errors | {"ok"}) - NOT_FUZZABLE - seen.get(name, set())
+        assert not missing, k.explain(
+            f"every result docs/syscalls.md lists for {name} seen at least once",
+            got=f"never {' '.join(sorted(missing))}; seen: {' '.join(sorted(seen.get(name, [])))}",
+            section=section)
+    assert seen.get("no call") == {"ENOSYS"}, k.explain("ENOSYS for every number that is no call",
+                                                        got=seen.get("no call"))
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from fuzz")
+
+
+STORM_ROUNDS = 45  # 21 faulting kinds and 2 hints: about a thousand children
+# The exception classes (Arm ARM D19.2.37, ESR_EL1.EC) the kinds of labs/04-scheduler/
+# faultstorm.c cause, as the kernel reports them, and how many kinds cause each.
+STORM_CLASSES = {
+    "data abort from EL0 (EC 0x24)": 7,  # NULL, unmapped write, code write, kernel read,
+                                         # non-canonical, stack overflow, unaligned exclusive
+    "instruction abort from EL0 (EC 0x20)": 3,  # data, unmapped, kernel
+    "PC alignment fault (EC 0x22)": 1,
+    "unknown reason (EC 0x00)": 6,  # udf, an EL1 register, hvc, smc, hlt, eret
+    "trapped MSR/MRS/system instruction (EC 0x18)": 2,  # DAIF (UMA = 0), DC ZVA (DZE = 0)
+    "SIMD/floating-point access (EC 0x07)": 1,
+    "BRK instruction (EC 0x3c)": 1,
+}
+STORM_KINDS = sum(STORM_CLASSES.values()) + 2  # and wfi, wfe: hints, no fault
+
+
+@pytest.mark.points(10)
+@pytest.mark.timeout(90)
+def test_fault_storm_kills_each_child_rightly_and_loses_nothing(keel):
+    """faultstorm: 45 rounds of every exception class a program at EL0 can cause, each in its
+    own child (8 at a time, in an order drawn from the nonce): each child killed with the
+    signal docs/syscalls.md gives, with one report line of the right class; the WFI and WFE
+    children run on (a hint is no fault); hvc, smc and semihosting's hlt from EL0 power
+    nothing off; the free frames come back."""
+    seed = new_nonce()
+    k = run_program(keel, f"faultstorm {seed} {STORM_ROUNDS}", bootargs=f"nonce={seed}")
+    section = "handouts/04-scheduler.md, 'Faults in user code'"
+    summary = k.expect(r"^faultstorm: (\d+) children of (\d+) kinds in \d+ rounds, (\d+) ended "
+                       r"wrongly; free frames before (\d+), after (\d+)$", timeout=60,
+                       what="faultstorm's summary (QEMU must not exit before it)", section=section)
+    children, kinds, wrong, before, after = map(int, summary.groups())
+    failures = re.findall(r"^faultstorm: FAIL .*$", k.output, re.M)
+    assert wrong == 0 and not failures, k.explain(
+        "every child ended as its fault says", got="\n    " + "\n    ".join(failures),
+        section=section)
+    assert kinds == STORM_KINDS and children == STORM_KINDS * STORM_ROUNDS, k.explain(
+        f"{STORM_KINDS} kinds, {STORM_KINDS * STORM_ROUNDS} children", got=summary.group(0))
+    assert before == after, k.explain("the free frames back where they were",
+                                      got=summary.group(0), section=section)
+    reports = re.findall(r"^keel: task \d+ \(faultstorm\) killed: (.*?\(EC 0x[0-9a-f]{2}\))",
+                         k.output, re.M)
+    for cls, n in STORM_CLASSES.items():
+        got = reports.count(cls)
+        assert got == n * STORM_ROUNDS, k.explain(
+            f"{n * STORM_ROUNDS} reports of '{cls}' ({n} kinds x {STORM_ROUNDS} rounds)",
+            got=got, section=section)
+    assert len(reports) == (STORM_KINDS - 2) * STORM_ROUNDS, k.explain(
+        "one report per faulting child and none for the hints", got=len(reports),
+        section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from faultstorm")
 
 
 def corrupted_variants(hello):
@@ -351,9 +541,9 @@ def corrupted_variants(hello):
         return patch("<H", 0x38, count, patch("<Q", 0x20, len(body), body + headers))
 
     text_vaddr, = struct.unpack_from("<Q", hello, text + 0x10)
+    entry, = struct.unpack_from("<Q", hello, 0x18)
     text_filesz, = struct.unpack_from("<Q", hello, text + 0x20)
     other_vaddr, = struct.unpack_from("<Q", hello, other + 0x10)
-    entry, = struct.unpack_from("<Q", hello, 0x18)
     top_page = 2**64 - 0x1000
     return {
         "bad-magic": patch("<B", 0, 0),
@@ -363,6 +553,7 @@ def corrupted_variants(hello):
         "x86-64": patch("<H", 0x12, 62),
         "shared-object": patch("<H", 0x10, 3),
         "phentsize-64": patch("<H", 0x36, 64),
+        "phentsize-32": patch("<H", 0x36, 32),
         "no-phdrs": patch("<H", 0x38, 0),
         "phoff-past-end": patch("<Q", 0x20, len(hello) + 64),
         "phnum-huge": patch("<H", 0x38, 0xFFFF),
@@ -381,9 +572,15 @@ def corrupted_variants(hello):
         "filesz-over-memsz": patch("<Q", text + 0x28, text_filesz - 1),
         "writable-code": patch("<I", text + 4, 7),
         "overlapping": patch("<Q", other + 0x10, text_vaddr),
+        # A 1 GiB code segment (more than the machine's RAM) that a later one overlaps: the
+        # overlap must be seen before the first segment's pages are allocated.
+        "overlapping-huge": patch("<Q", text + 0x28, 1 << 30,
+                                  patch("<Q", other + 0x10, text_vaddr + 0x2000)),
         "entry-outside": patch("<Q", 0x18, 0x10),
         "entry-in-data": patch("<Q", 0x18, other_vaddr),
         "over-the-stack": patch("<Q", other + 0x10, USER_STACK_BOTTOM - USER_STACK_GUARD),
+        # The code at address 0, the entry point moved with it: only USER_MIN stops it.
+        "at-page-zero": patch("<Q", text + 0x10, 0, patch("<Q", 0x18, entry - text_vaddr)),
         "truncated": hello[:200],
         "empty": b"",
     }
@@ -399,6 +596,7 @@ HEADER_REASONS = {
     "x86-64": "not for AArch64",
     "shared-object": "not an executable (ET_EXEC)",
     "phentsize-64": "unexpected program header size or count",
+    "phentsize-32": "unexpected program header size or count",
     "no-phdrs": "unexpected program header size or count",
     "phnum-huge": "unexpected program header size or count",
     "phnum-17": "unexpected program header size or count",
@@ -409,18 +607,42 @@ HEADER_REASONS = {
 }
 
 
+# A refusal costs the checks and the kernel's one-line reason; taking and zeroing the
+# frames of a segment bigger than RAM first costs tens of millions of instructions.
+REFUSAL_INSTRUCTIONS = 1_000_000
+
+
+def too_big(hello):
+    """hello with its last segment grown to 64 GiB: a valid file that no machine here has
+    the RAM for."""
+    phoff, = struct.unpack_from("<Q", hello, 0x20)
+    phnum, = struct.unpack_from("<H", hello, 0x38)
+    loads = [phoff + 56 * i for i in range(phnum)
+             if struct.unpack_from("<I", hello, phoff + 56 * i)[0] == 1
+             and struct.unpack_from("<Q", hello, phoff + 56 * i + 0x28)[0] > 0]
+    last = max(loads, key=lambda ph: struct.unpack_from("<Q", hello, ph + 0x10)[0])
+    b = bytearray(hello)
+    struct.pack_into("<Q", b, last + 0x28, 64 << 30)
+    return bytes(b)
+
+
 @pytest.mark.points(15)
 def test_malformed_elf_files_are_refused(keel):
     """Corrupted copies of hello (bad header fields, program headers outside the file,
     segments outside the file, below USER_MIN, in the kernel, wrapping around, in the stack's
     guard, W+X, overlaps, an entry point outside the code, truncation) are refused with
-    ENOEXEC, the header's faults for check_header's reasons, with no crash, and a good
-    program still runs afterwards."""
+    ENOEXEC, the header's faults for check_header's reasons, and one too big for RAM with
+    ENOMEM, each at once: every program header is checked before any frame is allocated
+    (instructions counted under -icount).  No crash, and a good program still runs
+    afterwards."""
     with open(os.path.join(BUILD, f"lab{keel.lab}", "archive", "hello"), "rb") as f:
-        variants = corrupted_variants(f.read())
+        hello = f.read()
+    variants = corrupted_variants(hello)
+    expected = {name: ENOEXEC for name in variants}
+    variants["too-big"], expected["too-big"] = too_big(hello), "ENOMEM"
     names = list(variants)
     random.shuffle(names)
-    k = run_program(keel, "execbad " + " ".join(names), archive=variants)
+    k = run_program(keel, "execbad " + " ".join(names), archive=variants, icount=True)
     section = "handouts/04-scheduler.md, 'Exercise 1: loading ELF files'"
     k.expect(r"^execbad: hello afterwards -> .*$", timeout=30, what="execbad's last line",
              section=section)
@@ -429,14 +651,19 @@ def test_malformed_elf_files_are_refused(keel):
     for line in k.output.split("\n"):
         if line.startswith("elf: not loaded: "):
             reason = line[len("elf: not loaded: "):]
-        match = re.match(r"^execbad: (\S+) -> (\S+)$", line)
+        match = re.match(r"^execbad: (\S+) -> (\S+) \((\d+) instructions\)$", line)
         if match:
-            results[match.group(1)] = (match.group(2), reason)
+            results[match.group(1)] = (match.group(2), int(match.group(3)), reason)
             reason = None
     for name in names:
-        result, reason = results.get(name, ("no line for it", None))
-        assert result == ENOEXEC, k.explain(
-            f"spawn of the '{name}' variant refused with ENOEXEC", got=result, section=section)
+        result, count, reason = results.get(name, ("no line for it", 0, None))
+        assert result == expected[name], k.explain(
+            f"spawn of the '{name}' variant refused with {expected[name]}", got=result,
+            section=section)
+        assert count < REFUSAL_INSTRUCTIONS, k.explain(
+            f"the '{name}' variant refused at once, in under {REFUSAL_INSTRUCTIONS} "
+            "instructions (no frames taken and zeroed before the refusal)",
+            got=f"{count} instructions", section=section)
         if name in HEADER_REASONS:
             assert reason == HEADER_REASONS[name], k.explain(
                 f"the '{name}' variant refused by check_header (given) with "
@@ -496,11 +723,16 @@ def boot_with_archive_at(keel, data, address, argument, mem_mib=128):
 
 
 def check_ignored_and_hello_runs(k, message, section):
+    """`message` (a regular expression) is the kernel's line about the archive; nothing of
+    the refused archive (its one file, `note`) may be listed, and hello must run."""
     line = k.expect(r"^archive: .*ignoring it$", timeout=20,
                     what=f"'{message}'", section=section).group(0)
-    assert line == message, k.explain(f"'{message}'", got=line, section=section)
+    assert re.fullmatch(message, line), k.explain(f"'{message}'", got=line, section=section)
     k.expect(r"^hello, world: pid 1, running at EL0$", what="hello to run all the same",
              section=section)
+    listed = re.findall(r"^archive: .*$", k.output, re.M)[-1]
+    assert "note" not in listed.split(), k.explain("nothing of the refused archive listed",
+                                                   got=listed, section=section)
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from hello")
 
 
@@ -514,19 +746,22 @@ def test_corrupt_boot_archive_is_refused_and_the_system_runs(keel, kind):
     ram_end = 0x40000000 + 128 * MIB
     address = ram_end - from_end if from_end else 0x40000000 + 64 * MIB
     k = boot_with_archive_at(keel, data, address, f"0x{address:x}")
+    offset = 4044 if kind == "ends-in-a-header" else 0
     check_ignored_and_hello_runs(
-        k, f"archive: the archive at archive= is not a valid cpio archive: {reason} (at "
-        "offset 0); ignoring it" if kind != "ends-in-a-header" else
-        f"archive: the archive at archive= is not a valid cpio archive: {reason} (at "
-        "offset 4044); ignoring it", "handouts/04-scheduler.md, 'The boot archive'")
+        k, re.escape(f"archive: the archive at archive= is not a valid cpio archive: {reason} "
+                     f"(at offset {offset}); ignoring it"),
+        "handouts/04-scheduler.md, 'The boot archive'")
 
 
-# archive= values the kernel must refuse, with what (if anything) QEMU loads there.
+# archive= values the kernel must refuse, with what (if anything) QEMU loads there, and the
+# reason kernel/boot/archive.c gives (after "archive: archive=VALUE ").
+NOT_ALIGNED = r"is not a page-aligned address"
+OUTSIDE = r"is outside the free RAM Keel uses \(0x[0-9a-f]+ to 0x48000000\)"
 BAD_ARCHIVE_ADDRESSES = {
-    "not-a-number": ("0x44000000x", 0x44000000),
-    "not-page-aligned": ("0x44000008", 0x44000008),
-    "below-the-kernel": ("0x40100000", 0x40100000),
-    "past-the-end-of-ram": ("0x48000000", None),
+    "not-a-number": ("0x44000000x", 0x44000000, NOT_ALIGNED),
+    "not-page-aligned": ("0x44000008", 0x44000008, NOT_ALIGNED),
+    "below-the-kernel": ("0x40100000", 0x40100000, OUTSIDE),
+    "past-the-end-of-ram": ("0x48000000", None, OUTSIDE),
 }
 
 
@@ -537,12 +772,12 @@ def test_bad_archive_address_is_refused_and_the_system_runs(keel, kind):
     tree's and the kernel's own memory) or past the end of RAM: refused with a message, and
     hello runs from the built-in archive.  Where it helps, a valid archive sits at that
     address, so that only the address check can refuse it."""
-    argument, load_at = BAD_ARCHIVE_ADDRESSES[kind]
+    argument, load_at, reason = BAD_ARCHIVE_ADDRESSES[kind]
     data = harness.mkcpio.pack([("note", b"a good archive at a bad address\n")])
     k = boot_with_archive_at(keel, data if load_at else None, load_at or 0, argument)
     check_ignored_and_hello_runs(
-        k, f"archive: archive={argument} must be a page-aligned address in free RAM; "
-        "ignoring it", "handouts/04-scheduler.md, 'The boot archive'")
+        k, r"archive: archive=%s %s; ignoring it" % (re.escape(argument), reason),
+        "handouts/04-scheduler.md, 'The boot archive'")
 
 
 @pytest.mark.points(2)
@@ -553,6 +788,67 @@ def test_boot_flags_match_whole_words(keel):
     k.expect(r"^hello, world: pid 1, running at EL0$", timeout=20,
              what="hello to run: a word that only starts with 'monitor' is not the flag",
              section="handouts/04-scheduler.md, 'The first task'")
+
+
+# (RAM, where the extra archive goes, what archive_init must say).  Keel uses the first
+# 4 GiB of RAM (0x4000_0000 to 0x1_4000_0000): the boot page table maps nothing beyond, and
+# archive_init runs before there are vectors, so a read out there would hang the boot.
+ARCHIVE_PLACES = {
+    "8G-at-mem/2": ("8G", 0x140000000, r"archive: archive=0x140000000 is outside the free RAM "
+                    r"Keel uses \(0x[0-9a-f]+ to 0x140000000\); ignoring it"),
+    "16G-at-mem/2": ("16G", 0x240000000, r"archive: archive=0x240000000 is outside the free "
+                     r"RAM Keel uses \(0x[0-9a-f]+ to 0x140000000\); ignoring it"),
+    "8G-across-4GiB": ("8G", 0x13FFFF000, r"archive: the archive at archive= is not a valid cpio "
+                       r"archive: file data runs past the end of the archive \(at offset 0\); "
+                       r"ignoring it"),
+    "8G-inside": ("8G", None, r"archive: \d+ bytes at 0x[0-9a-f]+ \(boot argument archive=\)"),
+}
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize("place", list(ARCHIVE_PLACES))
+def test_extra_archive_with_big_ram_is_used_or_refused_clearly(keel, place):
+    """With 8 or 16 GiB of RAM, an extra archive inside the 4 GiB Keel uses is found; one
+    beyond them (where the grader's loader once put it: at half the RAM) or running across
+    their end is refused with a message; either way the system boots and runs a program."""
+    mem, address, message = ARCHIVE_PLACES[place]
+    with open(os.path.join(BUILD, f"lab{keel.lab}", "archive", "hello"), "rb") as f:
+        extra = {"extrahello": f.read()}
+    k = run_program(keel, "hello", mem=mem, archive=extra, archive_address=address)
+    section = "handouts/04-scheduler.md, 'The boot archive'"
+    k.expect(r"^hello, world: pid 1, running at EL0$", timeout=20,
+             what="hello to run after the extra archive was dealt with", section=section)
+    said = re.findall(r"^archive: .*$", k.output, re.M)
+    assert said and re.fullmatch(message, said[0]), k.explain(
+        f"the line '{message}'", got="\n    " + "\n    ".join(said), section=section)
+    listed = said[-1].split()[1:]
+    inside = address is None
+    assert ("extrahello" in listed) == inside, k.explain(
+        "the extra archive's program listed" if inside else "no program of the refused archive",
+        got=said[-1], section=section)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from hello")
+
+
+@pytest.mark.points(3)
+def test_a_first_program_that_cannot_start_is_a_clear_refusal(keel):
+    """`-- NAME ARGS` naming no program, a file that is not one, or too many arguments: the
+    kernel says which and why, and powers off with status 127 (no panic: it is bad boot
+    input, not a kernel bug)."""
+    section = "handouts/04-scheduler.md, 'The first task'"
+    words = " ".join(f"a{i}" for i in range(random.randint(33, 40)))
+    for command, reason in (("no-such-program", r"no such program in the boot archive \(ENOENT\)"),
+                            ("motd", r"not an executable Keel can load \(ENOEXEC.*\)"),
+                            (f"hello {words}", r"more than 32 arguments .* \(E2BIG\)")):
+        k = run_program(keel, command)
+        name = command.split()[0]
+        line = k.expect(r"^keel: cannot start .*$", timeout=20,
+                        what=f"'keel: cannot start '{name}' as the first task: ...'",
+                        section=section).group(0)
+        want = r"keel: cannot start '%s' as the first task: %s; powering off" % (name, reason)
+        assert re.fullmatch(want, line), k.explain(f"'{want}'", got=line, section=section)
+        status = k.wait_exit(timeout=10)
+        assert status == 127 and "panic" not in k.output, k.explain(
+            "QEMU's exit status 127 and no panic", got=status, section=section)
 
 
 @pytest.mark.points(10)

@@ -6,7 +6,9 @@
 #include "debug/monitor.h"
 #include "debug/printf.h"
 #include "debug/selftest.h"
+#include "mm/memlayout.h"
 #include "platform/virt/board.h"
+#include "platform/virt/power.h"
 #include "platform/virt/uart.h"
 #if LAB >= 2
 #include "mm/frame.h"
@@ -24,6 +26,19 @@
 #include "task/task.h"
 #endif
 
+// Stops with a message on a machine with less RAM than Keel needs (RAM_MIN_SIZE): better
+// that than an allocation failing in some odd way later.  So far nothing has used any RAM
+// but the image and the device tree, and the UART needs none.
+static void refuse_too_little_ram(void)
+{
+    if (boot_info.ram_size >= RAM_MIN_SIZE)
+        return;
+    printf("Keel needs at least %lu MiB of RAM; this machine has %lu KiB (QEMU's -m). "
+           "Powering off.\n",
+           RAM_MIN_SIZE >> 20, boot_info.ram_size >> 10);
+    power_exit(1);
+}
+
 static const char *const lab_titles[] = {
     "",    "boot & UART", "paging", "exceptions", "scheduler & user space", "IPC", "shared memory",
     "VFS", "FAT32",       "VirtIO", "fork/exec",
@@ -37,6 +52,7 @@ void kmain(void)
     bootargs_init(boot_info.bootargs);
     printf("RAM: %lu MiB at 0x%lx; boot arguments: \"%s\"\n", boot_info.ram_size >> 20,
            boot_info.ram_base, boot_info.bootargs);
+    refuse_too_little_ram();
 #if LAB >= 2
     frame_init();
 #if LAB >= 4

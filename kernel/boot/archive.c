@@ -35,25 +35,38 @@ static size_t add_archive(const char *what, const uint8_t *data, size_t max)
     return (size_t)length;
 }
 
-void archive_init(void)
+// The archive that boot argument archive=ADDRESS says QEMU's loader put in RAM, if any.  It
+// is read before the kernel has vectors or its own page table: every byte it touches must be
+// RAM that the boot page table maps, or the kernel hangs without a word.  So the address must
+// lie in the free RAM that Keel uses (from the end of the kernel to frame_ram_end(): with
+// more than 4 GiB, the rest is neither managed nor mapped), and the walk may not run past it.
+static void add_boot_argument_archive(void)
 {
     const char *where = bootarg_value("archive");
-    if (where != NULL) {
-        unsigned long pa;
-        uint64_t ram_end = boot_info.ram_base + boot_info.ram_size;
-        uint64_t kernel_end = page_round_up(virt_to_phys(_end));
-        if (parse_u64(where, &pa) != 0 || pa % PAGE_SIZE != 0 || pa < kernel_end || pa >= ram_end) {
-            printf("archive: archive=%s must be a page-aligned address in free RAM; ignoring it\n",
-                   where);
-        } else {
-            size_t length = add_archive("the archive at archive=", phys_to_virt(pa), ram_end - pa);
-            if (length > 0) {
-                frame_reserve(pa, page_round_up(length));
-                printf("archive: %lu bytes at 0x%lx (boot argument archive=)\n",
-                       (unsigned long)length, pa);
-            }
-        }
+    if (where == NULL)
+        return;
+    unsigned long pa;
+    uint64_t free_start = page_round_up(virt_to_phys(_end)), free_end = frame_ram_end();
+    if (parse_u64(where, &pa) != 0 || pa % PAGE_SIZE != 0) {
+        printf("archive: archive=%s is not a page-aligned address; ignoring it\n", where);
+        return;
     }
+    if (pa < free_start || pa >= free_end) {
+        printf("archive: archive=%s is outside the free RAM Keel uses (0x%lx to 0x%lx); "
+               "ignoring it\n",
+               where, free_start, free_end);
+        return;
+    }
+    size_t length = add_archive("the archive at archive=", phys_to_virt(pa), free_end - pa);
+    if (length > 0) {
+        frame_reserve(pa, page_round_up(length));
+        printf("archive: %lu bytes at 0x%lx (boot argument archive=)\n", (unsigned long)length, pa);
+    }
+}
+
+void archive_init(void)
+{
+    add_boot_argument_archive();
     if (add_archive("the built-in archive", initrd_start, initrd_end - initrd_start) == 0)
         panic("archive_init: the archive built into the kernel is malformed (a build bug)");
 }

@@ -5,16 +5,22 @@
 #include "lib/string.h"
 
 static char line[BOOTARGS_MAX];
-static char *words[BOOTARGS_MAX_WORDS + 1];
-static int nwords;     // words before "--"
-static char **command; // words after "--", NULL-terminated
+static char *words[BOOTARGS_MAX_WORDS + 2]; // one more than we keep, to see a longer line
+static int nwords;                          // words before "--"
+static char **command;                      // words after "--", NULL-terminated
 static int command_words;
 
 void bootargs_init(const char *cmdline)
 {
     if (strlcpy(line, cmdline, sizeof(line)) >= sizeof(line))
         printf("bootargs: command line longer than %d bytes, cut short\n", BOOTARGS_MAX - 1);
-    int n = split_words(line, words, BOOTARGS_MAX_WORDS);
+    int n = split_words(line, words, BOOTARGS_MAX_WORDS + 1);
+    if (n > BOOTARGS_MAX_WORDS) {
+        printf("bootargs: more than %d words; ignoring the rest, from '%s' on\n",
+               BOOTARGS_MAX_WORDS, words[BOOTARGS_MAX_WORDS]);
+        n = BOOTARGS_MAX_WORDS;
+        words[n] = NULL;
+    }
     nwords = n;
     for (int i = 0; i < n; i++) {
         if (strcmp(words[i], "--") == 0) {
@@ -50,14 +56,20 @@ bool bootarg_flag(const char *flag)
     return find_word(flag) != NULL;
 }
 
-uint64_t bootarg_number(const char *key, uint64_t fallback)
+uint64_t bootarg_number(const char *key, uint64_t fallback, uint64_t min, uint64_t max)
 {
     const char *text = bootarg_value(key);
     unsigned long value;
     if (text == NULL)
         return fallback;
     if (parse_u64(text, &value) != 0) {
-        printf("bootargs: %s=%s is not a number; using %lu\n", key, text, (unsigned long)fallback);
+        printf("bootargs: %s=%s is not a number (decimal or 0x hex, below 2^64); using %lu\n", key,
+               text, (unsigned long)fallback);
+        return fallback;
+    }
+    if (value < min || value > max) {
+        printf("bootargs: %s=%s is out of range (%lu to %lu); using %lu\n", key, text,
+               (unsigned long)min, (unsigned long)max, (unsigned long)fallback);
         return fallback;
     }
     return value;

@@ -18,8 +18,10 @@ void bootargs_init(const char *cmdline);
 const char *bootarg_value(const char *key);
 // Whether the bare word `flag` (or `flag=...`) appears.
 bool bootarg_flag(const char *flag);
-// The value of `key` as a number (decimal or 0x hex), or `fallback` if absent or malformed.
-uint64_t bootarg_number(const char *key, uint64_t fallback);
+// The value of `key` as a number (decimal or 0x hex) from min to max, or `fallback` if the
+// key is absent.  A value that is not such a number gets a message naming the argument, the
+// value and the fallback used instead.
+uint64_t bootarg_number(const char *key, uint64_t fallback, uint64_t min, uint64_t max);
 // The words after `--`: *argc of them in argv (NULL-terminated), or *argc == 0 if none.
 char **bootargs_command(int *argc);
 

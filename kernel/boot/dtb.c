@@ -92,7 +92,10 @@ static void take_property(struct fdt_walk *w, const char *name, const uint8_t *v
     if (w->depth != 2)
         return;
     const char *node = w->node_at_depth_2;
+    // A base or a size of more than two cells would not fit in 64 bits (and cell counts near
+    // 2^31 would make 4 * (a + s) wrap around and pass the length check).
     if (starts_with(node, "memory") && strcmp(name, "reg") == 0 && info->ram_size == 0 &&
+        w->address_cells <= 2 && w->size_cells <= 2 &&
         len >= 4 * (w->address_cells + w->size_cells)) {
         info->ram_base = read_cells(value, w->address_cells);
         info->ram_size = read_cells(value + 4 * w->address_cells, w->size_cells);

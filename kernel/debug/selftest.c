@@ -57,7 +57,7 @@ void selftest_run_requested(void)
     const char *name = bootarg_value("test");
     if (name == NULL)
         return;
-    uint32_t nonce = (uint32_t)bootarg_number("nonce", 0);
+    uint32_t nonce = (uint32_t)bootarg_number("nonce", 0, 0, UINT32_MAX);
     for (size_t i = 0; i < sizeof(selftests) / sizeof(selftests[0]); i++) {
         if (strcmp(selftests[i].name, name) == 0) {
             selftests[i].run(nonce);

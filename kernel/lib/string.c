@@ -137,7 +137,9 @@ int parse_u64(const char *s, unsigned long *value)
     unsigned long v = 0;
     for (; *s != '\0'; s++) {
         int d = digit_value(*s, base);
-        if (d < 0)
+        // v * base + d must stay below 2^64: a number that does not fit is not a number here,
+        // rather than some other number that it wraps around to.
+        if (d < 0 || v > (~0UL - (unsigned long)d) / base)
             return -1;
         v = v * base + (unsigned)d;
     }

@@ -23,7 +23,7 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 int split_words(char *line, char **words, int max);
 
 // Parses an unsigned number: decimal, or hex after "0x".  Returns 0 and sets *value on
-// success, -1 if `s` is empty or holds anything else.
+// success, -1 if `s` is empty, holds anything else, or is 2^64 or more.
 int parse_u64(const char *s, unsigned long *value);
 
 #endif

@@ -34,14 +34,18 @@ static bool bit_is_set(uint64_t n)
     return (free_map[n / BITS_PER_WORD] >> (n % BITS_PER_WORD)) & 1;
 }
 
+uint64_t frame_ram_end(void)
+{
+    uint64_t size = boot_info.ram_size < FRAME_MAX_RAM ? boot_info.ram_size : FRAME_MAX_RAM;
+    return boot_info.ram_base + size;
+}
+
 void frame_init(void)
 {
-    uint64_t ram_end = boot_info.ram_base + boot_info.ram_size;
-    if (boot_info.ram_size > FRAME_MAX_RAM) {
+    uint64_t ram_end = frame_ram_end();
+    if (boot_info.ram_size > FRAME_MAX_RAM)
         printf("frame_init: using %lu MiB of the %lu MiB of RAM (the bitmap's limit)\n",
                FRAME_MAX_RAM >> 20, boot_info.ram_size >> 20);
-        ram_end = boot_info.ram_base + FRAME_MAX_RAM;
-    }
     // LAB 2: Your code here.
     // Manage every frame from the end of the kernel image (_end, a virtual address: convert
     // it) to ram_end: set first_frame, nframes and nfree, and mark those frames free in

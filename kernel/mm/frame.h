@@ -13,8 +13,13 @@
 #define FRAME_MAX_RAM (4UL << 30)
 #define FRAME_JUNK 0x6b // freed frames are filled with this byte
 
-// Takes every frame between _end and the end of RAM (boot_info) as free.
+// Takes every frame between _end and frame_ram_end() as free.
 void frame_init(void);
+
+// The end of the RAM Keel uses: the end of RAM, or FRAME_MAX_RAM past its start if there is
+// more.  The allocator manages no frame above it, and the kernel maps nothing above it (the
+// boot page table and, from lab 2, the direct map both stop there).
+uint64_t frame_ram_end(void);
 
 // A free frame's physical address, or 0 if none is left.  Its contents are junk.
 uint64_t frame_alloc(void);

@@ -67,9 +67,7 @@ static void map_direct(const void *start, const void *end, uint64_t attrs)
 static bool map_kernel_and_ram(void)
 {
     char *ram_start = phys_to_virt(boot_info.ram_base);
-    char *ram_end = ram_start + boot_info.ram_size;
-    if (boot_info.ram_size > FRAME_MAX_RAM)
-        ram_end = ram_start + FRAME_MAX_RAM;
+    char *ram_end = phys_to_virt(frame_ram_end());
     // LAB 2: Your code here.
     // Map each range of the table at the top of this file with map_direct() and the right
     // PTE_KERNEL_* attributes (pagetable.h).  Leave the boot stack's guard page
@@ -85,7 +83,7 @@ static bool map_kernel_and_ram(void)
     map_direct(_end, ram_end, PTE_KERNEL_DATA);
     return true;
     // STUB
-    //| (void)ram_end, (void)map_direct;
+    //| (void)ram_start, (void)ram_end, (void)map_direct;
     //| return false;
     // END SOLUTION
 }

@@ -38,6 +38,12 @@
 #define PAGE_SIZE 4096
 #define PAGE_SHIFT 12
 
+// The least RAM Keel boots with (kmain refuses less, with a message): the 2 MiB below the
+// kernel, the image (under 1 MiB), and room for page tables and a few tasks.  With less than
+// 2 MiB + the image, QEMU cannot even load the kernel (its loader drops what falls outside
+// RAM), and nothing runs at all: `make qemu` refuses such a MEM= itself.
+#define RAM_MIN_SIZE (8UL << 20)
+
 // The kernel's boot stack (start.S), with one unmapped guard page below it from lab 2 on.
 #define KSTACK_SIZE (16 * 1024)
 

@@ -1,6 +1,7 @@
 // sys_io.c — system calls for input and output on the console, and nanosleep (given code).
 // File descriptors 0, 1 and 2 are the console; there are no others before lab 7.
 #include <stddef.h>
+#include <stdint.h>
 #include "arch/aarch64/timer.h"
 #include "dev/console.h"
 #include "dev/console_input.h"
@@ -52,21 +53,39 @@ long sys_read(struct trapframe *tf)
     return (long)n;
 }
 
+// The tick at which a sleep of `t` that starts now ends: rounded up to whole ticks, never
+// less than asked.  A sleep too long for the tick counter (tv_sec near 2^63 at 1000 Hz, some
+// 290 million years) saturates at UINT64_MAX and never ends, as Linux's clamped ones do;
+// computing tv_sec * 10^9 in nanoseconds instead would wrap for tv_sec >= 2^64 / 10^9 and
+// turn a long sleep into a short one.
+static uint64_t wake_tick(const struct timespec *t)
+{
+    uint64_t hz = timer_hz();
+    uint64_t ns_per_tick = 1000000000UL / hz;
+    uint64_t nsec_ticks = ((uint64_t)t->tv_nsec + ns_per_tick - 1) / ns_per_tick;
+    uint64_t now = timer_ticks();
+    if ((uint64_t)t->tv_sec > (UINT64_MAX - now - nsec_ticks) / hz)
+        return UINT64_MAX;
+    return now + (uint64_t)t->tv_sec * hz + nsec_ticks;
+}
+
+// Both pointers are checked before the task sleeps: a call that fails has no effect (not
+// even the sleep).  After the sleep nothing can fail: rem was found writable, and nothing
+// unmaps a task's pages while it sleeps.
 long sys_nanosleep(struct trapframe *tf)
 {
     struct timespec request;
+    uint64_t user_remaining = tf->x[1];
     if (copy_from_user(&request, tf->x[0], sizeof(request)) != 0)
+        return -EFAULT;
+    if (user_remaining != 0 && !uaccess_ok(user_remaining, sizeof(struct timespec), true))
         return -EFAULT;
     if (request.tv_sec < 0 || request.tv_nsec < 0 || request.tv_nsec >= 1000000000L)
         return -EINVAL;
-    // Round up to whole ticks: never sleep less than asked.
-    uint64_t ns_per_tick = 1000000000UL / timer_hz();
-    uint64_t ns = (uint64_t)request.tv_sec * 1000000000UL + (uint64_t)request.tv_nsec;
-    task_sleep_until(timer_ticks() + (ns + ns_per_tick - 1) / ns_per_tick);
-    if (tf->x[1] != 0) {
+    task_sleep_until(wake_tick(&request));
+    if (user_remaining != 0) {
         struct timespec remaining = {0, 0};
-        if (copy_to_user(tf->x[1], &remaining, sizeof(remaining)) != 0)
-            return -EFAULT;
+        copy_to_user(user_remaining, &remaining, sizeof(remaining));
     }
     return 0;
 }

@@ -42,45 +42,52 @@ long sys_wait4(struct trapframe *tf)
     return task_wait(pid, status, options);
 }
 
-// spawn(path, argv): copies the path and the argument strings into one frame of kernel
-// memory, then creates the task.  argv must be a NULL-terminated array (of at most
-// SPAWN_MAX_ARGS pointers) in user memory.
+// The argument strings go into one frame of their own, which holds exactly the most that
+// spawn accepts; the path, much shorter, goes on the kernel stack.  A buffer that also held
+// the path would let the last PROGRAM_NAME_MAX bytes of a 4096-byte argv land in the next
+// frame, which may be anybody's (a page table, say).
+_Static_assert(SPAWN_MAX_ARG_BYTES <= PAGE_SIZE, "spawn's argument strings fit in one frame");
+
+// Copies the argv array of user pointers and the strings they point to into `strings`
+// (SPAWN_MAX_ARG_BYTES of them), with argv[] pointing at the copies.  Returns argc, or
+// -EFAULT, or -E2BIG (more than SPAWN_MAX_ARGS pointers or SPAWN_MAX_ARG_BYTES bytes).
+static long copy_argv_from_user(uint64_t user_argv, char *argv[], char *strings)
+{
+    size_t used = 0;
+    for (int argc = 0;; argc++) {
+        uint64_t pointer;
+        if (copy_from_user(&pointer, user_argv + 8 * (uint64_t)argc, 8) != 0)
+            return -EFAULT;
+        if (pointer == 0) {
+            argv[argc] = NULL;
+            return argc;
+        }
+        if (argc == SPAWN_MAX_ARGS)
+            return -E2BIG;
+        long len = copy_string_from_user(strings + used, pointer, SPAWN_MAX_ARG_BYTES - used);
+        if (len < 0)
+            return len == -ENAMETOOLONG ? -E2BIG : len;
+        argv[argc] = strings + used;
+        used += (size_t)len + 1;
+    }
+}
+
+// spawn(path, argv): copies the path and the arguments into the kernel, then creates the
+// task.  argv must be a NULL-terminated array (of at most SPAWN_MAX_ARGS pointers) in user
+// memory.
 long sys_spawn(struct trapframe *tf)
 {
-    uint64_t user_path = tf->x[0], user_argv = tf->x[1];
+    char path[PROGRAM_NAME_MAX];
+    long result = copy_string_from_user(path, tf->x[0], sizeof(path));
+    if (result < 0)
+        return result;
     uint64_t page = frame_alloc();
     if (page == 0)
         return -ENOMEM;
-    char *buffer = phys_to_virt(page);
-    char *path = buffer, *strings = buffer + PROGRAM_NAME_MAX;
     char *argv[SPAWN_MAX_ARGS + 1];
-    size_t used = 0;
-    long result = copy_string_from_user(path, user_path, PROGRAM_NAME_MAX);
-    int argc = 0;
-    while (result >= 0) {
-        uint64_t pointer;
-        if (copy_from_user(&pointer, user_argv + 8 * (uint64_t)argc, 8) != 0) {
-            result = -EFAULT;
-            break;
-        }
-        if (pointer == 0)
-            break;
-        if (argc == SPAWN_MAX_ARGS) {
-            result = -E2BIG;
-            break;
-        }
-        long len = copy_string_from_user(strings + used, pointer, SPAWN_MAX_ARG_BYTES - used);
-        if (len < 0) {
-            result = len == -ENAMETOOLONG ? -E2BIG : len;
-            break;
-        }
-        argv[argc++] = strings + used;
-        used += (size_t)len + 1;
-    }
-    if (result >= 0) {
-        argv[argc] = NULL;
-        result = task_spawn(path, argc, argv, current);
-    }
+    result = copy_argv_from_user(tf->x[1], argv, phys_to_virt(page));
+    if (result >= 0)
+        result = task_spawn(path, (int)result, argv, current);
     frame_free(page);
     return result;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include "debug/printf.h"
 #include "lib/string.h"
+#include "mm/frame.h"
 #include "mm/memlayout.h"
 #include "mm/uvm.h"
 #include "task/elf.h"
@@ -97,6 +98,51 @@ static uint64_t segment_attrs(uint32_t flags)
     return PTE_USER_RO;
 }
 
+// Checks every PT_LOAD segment, and that the entry point is in an executable one, before
+// anything is allocated: a file is refused (or loaded) as a whole.  Returns 0 and fills
+// loaded[0..*n) with the segments' page ranges, or -ENOEXEC with the reason.
+static int check_segments(const struct elf64_header *h, const struct elf64_phdr *phdrs, size_t size,
+                          uint64_t loaded[][2], int *n)
+{
+    bool entry_ok = false;
+    *n = 0;
+    // LAB 4: Your code here.
+    // For each PT_LOAD program header with a p_memsz (an empty one takes no memory: skip
+    // it): check_segment against the segments before it, then record its page range
+    // (segment_pages) in loaded[*n] and count it.  Note whether the entry point is inside
+    // an executable segment (entry_ok): if no segment holds it, the code below refuses the
+    // file.
+    // BEGIN SOLUTION LAB 4
+    for (int i = 0; i < h->phnum; i++) {
+        const struct elf64_phdr *ph = &phdrs[i];
+        if (ph->type != PT_LOAD || ph->memsz == 0)
+            continue;
+        int err = check_segment(ph, size, (const uint64_t(*)[2])loaded, *n);
+        if (err != 0)
+            return err;
+        segment_pages(ph, &loaded[*n][0], &loaded[*n][1]);
+        (*n)++;
+        if ((ph->flags & PF_X) && h->entry >= ph->vaddr && h->entry - ph->vaddr < ph->memsz)
+            entry_ok = true;
+    }
+    // STUB
+    //| (void)h, (void)phdrs, (void)size, (void)loaded, (void)check_segment;
+    //| return refuse("lab 4: check_segments is not written yet");
+    // END SOLUTION
+    if (!entry_ok)
+        return refuse("the entry point is not in an executable segment");
+    return 0;
+}
+
+// The frames the segments need (their pages; the page tables come on top).
+static uint64_t segment_frames(const uint64_t loaded[][2], int n)
+{
+    uint64_t frames = 0;
+    for (int i = 0; i < n; i++)
+        frames += (loaded[i][1] - loaded[i][0]) / PAGE_SIZE;
+    return frames;
+}
+
 int elf_load(pte_t *root, const uint8_t *image, size_t size, uint64_t *entry)
 {
     const struct elf64_header *h = (const struct elf64_header *)image;
@@ -105,40 +151,32 @@ int elf_load(pte_t *root, const uint8_t *image, size_t size, uint64_t *entry)
         return err;
     const struct elf64_phdr *phdrs = (const struct elf64_phdr *)(image + h->phoff);
     uint64_t loaded[ELF_MAX_PHDRS][2];
-    int nloaded = 0;
-    bool entry_ok = false;
+    int nloaded;
+    if ((err = check_segments(h, phdrs, size, loaded, &nloaded)) != 0)
+        return err;
+    // A file that asks for more memory than is free fails now, not after taking (and
+    // zeroing) every free frame first.
+    if (segment_frames((const uint64_t(*)[2])loaded, nloaded) > frame_count_free())
+        return -ENOMEM;
     // LAB 4: Your code here.
-    // For each PT_LOAD program header with a p_memsz (an empty one takes no memory: skip
-    // it): check_segment; map its pages (segment_pages gives the
-    // range) with uvm_alloc and segment_attrs; copy its p_filesz bytes from the file to
-    // p_vaddr with uvm_copy_in (the rest is already zero); remember its pages in `loaded`.
-    // Note whether the entry point is inside an executable segment: if no segment holds it,
-    // refuse the file.
+    // Load each segment that check_segments accepted (PT_LOAD with a p_memsz): map its pages
+    // (segment_pages gives the range) with uvm_alloc and segment_attrs, then copy its
+    // p_filesz bytes from the file to p_vaddr with uvm_copy_in (the rest is already zero).
     // BEGIN SOLUTION LAB 4
     for (int i = 0; i < h->phnum; i++) {
         const struct elf64_phdr *ph = &phdrs[i];
         if (ph->type != PT_LOAD || ph->memsz == 0)
             continue;
-        if ((err = check_segment(ph, size, (const uint64_t(*)[2])loaded, nloaded)) != 0)
-            return err;
         uint64_t start, end;
         segment_pages(ph, &start, &end);
         if (uvm_alloc(root, start, end - start, segment_attrs(ph->flags)) != 0)
             return -ENOMEM;
         uvm_copy_in(root, ph->vaddr, image + ph->offset, ph->filesz);
-        loaded[nloaded][0] = start;
-        loaded[nloaded][1] = end;
-        nloaded++;
-        if ((ph->flags & PF_X) && h->entry >= ph->vaddr && h->entry - ph->vaddr < ph->memsz)
-            entry_ok = true;
     }
-    if (!entry_ok)
-        return refuse("the entry point is not in an executable segment");
-    *entry = h->entry;
-    return 0;
     // STUB
-    //| (void)phdrs, (void)loaded, (void)nloaded, (void)entry_ok, (void)segment_attrs;
-    //| (void)check_segment;
+    //| (void)root, (void)segment_attrs;
     //| return refuse("lab 4: elf_load is not written yet");
     // END SOLUTION
+    *entry = h->entry;
+    return 0;
 }

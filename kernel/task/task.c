@@ -16,7 +16,9 @@
 #include "lib/string.h"
 #include "mm/kvm.h"
 #include "mm/uvm.h"
+#include "platform/virt/power.h"
 #include "task/task.h"
+#include "uapi/errno.h"
 
 struct task tasks[NTASKS];
 struct task *current;
@@ -105,6 +107,26 @@ __attribute__((noreturn)) static void idle_loop(void)
     }
 }
 
+// task_spawn's errors in words, for a first program that cannot start.
+static const char *spawn_error_text(int err)
+{
+    switch (-err) {
+    case ENOENT:
+        return "no such program in the boot archive (ENOENT)";
+    case ENOEXEC:
+        return "not an executable Keel can load (ENOEXEC; the line above says why)";
+    case E2BIG:
+        return "more than 32 arguments or 4096 bytes of them (E2BIG)";
+    case ENOMEM:
+        return "out of memory (ENOMEM)";
+    default:
+        return "an unexpected error";
+    }
+}
+
+// The first program comes from the boot arguments (after "--"): if it cannot start, that is
+// bad boot input, not a kernel bug, so Keel says why and powers off (with status 127 under
+// semihosting, a shell's "cannot run that") instead of panicking.
 void task_start_first(void)
 {
     static char *default_argv[] = {"init", NULL};
@@ -117,7 +139,10 @@ void task_start_first(void)
     irq_disable();
     archive_list();
     int pid = task_spawn(argv[0], argc, argv, NULL);
-    if (pid < 0)
-        panic("task_start_first: cannot start '%s' (error %d)", argv[0], pid);
+    if (pid < 0) {
+        printf("keel: cannot start '%s' as the first task: %s; powering off\n", argv[0],
+               spawn_error_text(pid));
+        power_exit(127);
+    }
     idle_loop();
 }

@@ -69,7 +69,12 @@ USER_PROGS += \
 	labs/04-scheduler/bench.c \
 	labs/04-scheduler/regs \
 	labs/04-scheduler/hog.c \
-	labs/04-scheduler/zeroes.c
+	labs/04-scheduler/zeroes.c \
+	labs/04-scheduler/bigargs.c \
+	labs/04-scheduler/sleepcheck.c \
+	labs/04-scheduler/fuzz/ \
+	labs/04-scheduler/faultstorm.c \
+	labs/04-scheduler/exhaust.c
 
 USER_FILES += labs/04-scheduler/motd.txt
 

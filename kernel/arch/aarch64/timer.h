@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #define TIMER_DEFAULT_HZ 100
+#define TIMER_MIN_HZ 1
+#define TIMER_MAX_HZ 1000
 
 // CNTKCTL_EL1 bit 1: EL0 may read CNTVCT_EL0 and CNTFRQ_EL0 (0 makes those reads trap).
 #define CNTKCTL_EL0VCTEN (1UL << 1)

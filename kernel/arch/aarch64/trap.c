@@ -81,6 +81,16 @@ void trap_el0_sync(struct trapframe *tf)
         syscall_dispatch(tf);
         return;
     }
+    if (esr_class(tf->esr) == EC_WFI_WFE) {
+        // WFI and WFE are hints: "nothing to do until an interrupt (an event) comes".  With
+        // SCTLR_EL1.nTWI and nTWE clear they trap from EL0 instead of stopping the CPU (Arm
+        // ARM D19.2.118), so the kernel, which knows better what else could run, takes the
+        // hint as a yield and resumes the task after the instruction.  No fault.
+        tf->elr += 4;
+        sched_enqueue(current);
+        schedule();
+        return;
+    }
     task_fault(tf); // kills the task: a user program's fault is not the kernel's
 #else
     trap_unexpected(tf, "exception from EL0 (no user tasks before lab 4)");
