@@ -612,6 +612,22 @@ HEADER_REASONS = {
 REFUSAL_INSTRUCTIONS = 1_000_000
 
 
+def with_empty_segment(hello):
+    """hello with one more PT_LOAD program header, first in the table, that loads nothing
+    (p_memsz 0, and p_vaddr 0, which no segment may have): what the linker writes for a
+    segment with no sections.  A loader must skip it; one that checks or maps it refuses a
+    good program.  (No program in the archive has one since crt0 gave every program a
+    .bss: crt0_entry.)"""
+    phoff, = struct.unpack_from("<Q", hello, 0x20)
+    phnum, = struct.unpack_from("<H", hello, 0x38)
+    empty = struct.pack("<IIQQQQQQ", 1, 6, 0, 0, 0, 0, 0, 0x1000)  # PT_LOAD, RW, all zero
+    body = hello + bytes(-len(hello) % 8)
+    b = bytearray(body + empty + hello[phoff:phoff + 56 * phnum])
+    struct.pack_into("<Q", b, 0x20, len(body))
+    struct.pack_into("<H", b, 0x38, phnum + 1)
+    return bytes(b)
+
+
 def too_big(hello):
     """hello with its last segment grown to 64 GiB: a valid file that no machine here has
     the RAM for."""
@@ -633,13 +649,14 @@ def test_malformed_elf_files_are_refused(keel):
     guard, W+X, overlaps, an entry point outside the code, truncation) are refused with
     ENOEXEC, the header's faults for check_header's reasons, and one too big for RAM with
     ENOMEM, each at once: every program header is checked before any frame is allocated
-    (instructions counted under -icount).  No crash, and a good program still runs
-    afterwards."""
+    (instructions counted under -icount).  A copy with an extra, empty PT_LOAD segment is
+    a good program and must run.  No crash, and a good program still runs afterwards."""
     with open(os.path.join(BUILD, f"lab{keel.lab}", "archive", "hello"), "rb") as f:
         hello = f.read()
     variants = corrupted_variants(hello)
     expected = {name: ENOEXEC for name in variants}
     variants["too-big"], expected["too-big"] = too_big(hello), "ENOMEM"
+    variants["empty-segment"], expected["empty-segment"] = with_empty_segment(hello), "started"
     names = list(variants)
     random.shuffle(names)
     k = run_program(keel, "execbad " + " ".join(names), archive=variants, icount=True)
@@ -657,10 +674,12 @@ def test_malformed_elf_files_are_refused(keel):
             reason = None
     for name in names:
         result, count, reason = results.get(name, ("no line for it", 0, None))
-        assert result == expected[name], k.explain(
-            f"spawn of the '{name}' variant refused with {expected[name]}", got=result,
-            section=section)
-        assert count < REFUSAL_INSTRUCTIONS, k.explain(
+        want = (f"spawn of the '{name}' variant refused with {expected[name]}"
+                if expected[name] != "started" else
+                f"the '{name}' variant (a good program with an empty PT_LOAD segment, which "
+                "the loader must skip) to start")
+        assert result == expected[name], k.explain(want, got=result, section=section)
+        assert count < REFUSAL_INSTRUCTIONS or result == "started", k.explain(
             f"the '{name}' variant refused at once, in under {REFUSAL_INSTRUCTIONS} "
             "instructions (no frames taken and zeroed before the refusal)",
             got=f"{count} instructions", section=section)
@@ -671,6 +690,9 @@ def test_malformed_elf_files_are_refused(keel):
                 "or changed", got=f"'elf: not loaded: {reason}'", section=section)
     assert "execbad: hello afterwards -> ran" in k.output, k.explain(
         "a good program to run after all the bad ones")
+    runs = len(re.findall(r"^hello, world: pid \d+, running at EL0$", k.output, re.M))
+    assert runs == 2, k.explain("hello's line twice: from the copy with the empty segment and "
+                                "from hello afterwards", got=f"{runs} times", section=section)
     assert k.wait_exit(timeout=10) == 0
 
 
