@@ -31,6 +31,9 @@ static const struct selftest selftests[] = {
     {"kmalloc", selftest_kmalloc},
     {"map-unmap", selftest_map_unmap},
 #endif
+#if LAB >= 3
+    {"corrupt", selftest_corrupt}, // a bug on purpose, for replays (selftest_corrupt.c)
+#endif
 };
 
 void selftest_run_requested(void)

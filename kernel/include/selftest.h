@@ -16,5 +16,8 @@ void selftest_frames_bad_free(uint32_t nonce);
 void selftest_kmalloc(uint32_t nonce);
 void selftest_map_unmap(uint32_t nonce);
 #endif
+#if LAB >= 3
+void selftest_corrupt(uint32_t nonce);
+#endif
 
 #endif

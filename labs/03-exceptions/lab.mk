@@ -9,7 +9,8 @@ KERNEL_SRCS += \
 	kernel/platform/virt/gicv2.c \
 	kernel/irq.c \
 	kernel/console_input.c \
-	kernel/mon_trap.c
+	kernel/mon_trap.c \
+	kernel/selftest_corrupt.c
 
 KERNEL_HDRS += \
 	kernel/include/console_input.h \
