@@ -318,6 +318,8 @@ class Machine:
         return diagnose.judge(samples), samples
 
     def fail_stuck(self, what, verdict, samples, section):
+        if verdict.samples[0].task:  # the replay loads this program's symbols
+            self.typed.append(verdict.samples[0].task)
         text, causes = self.probe().explain(samples, verdict, time.monotonic() -
                                             self.last_activity)
         cause_section = milestones.section_for_causes(causes, self.lab)
@@ -394,7 +396,9 @@ class Machine:
     def fail(self, message, section=None, cause=None):
         """Fails the test now.  `cause`: a section that a diagnosis found more to the point
         than the test's own."""
-        pytest.fail(self._message([message.rstrip(".") + "."], section, cause), pytrace=False)
+        if "\n" not in message:
+            message = message.rstrip(".") + "."
+        pytest.fail(self._message([message], section, cause), pytrace=False)
 
     def _message(self, parts, section, cause=None):
         """The common end of every failure message: the serial tail, the log, and the one

@@ -37,6 +37,7 @@ def user_elf(k, name):
 
 @pytest.mark.points(5)
 @pytest.mark.section("handouts/04-scheduler.md, 'Exercise 4: into user space'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 1: the vector table and the trap frame'")
 def test_hello_world_from_el0(keel):
     """The first program prints from EL0 through write(); its exit status ends QEMU."""
     k = run_program(keel, "hello")

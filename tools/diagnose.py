@@ -265,16 +265,25 @@ class Probe:
         return frames
 
     def _current_task(self, stub):
+        """The name of the task `current` points at (lab 4 on), read through physical
+        addresses: at EL0 QEMU's debug accesses cannot read kernel memory, and the kernel's
+        image and its direct map both sit at KERNBASE + the physical address."""
         current = self.kernel.address("current")
         if current is None:
             return None
         try:
-            task = stub.read_u64(current)
-            if not task:
+            stub.physical_memory(True)
+            task = stub.read_u64(current - KERNBASE)
+            if not task or task < KERNBASE:
                 return None
-            raw = stub.read_memory(task + task_name_offset(self.kernel_elf), 16)
+            raw = stub.read_memory(task - KERNBASE + task_name_offset(self.kernel_elf), 16)
         except StubError:
             return None
+        finally:
+            try:
+                stub.physical_memory(False)
+            except StubError:
+                pass
         name = raw.split(b"\0")[0].decode("latin-1")
         return name if re.fullmatch(r"[\w.-]+", name) else None
 
@@ -354,8 +363,8 @@ class Probe:
         at = f"at {place} (outside any function)" if place.startswith("0x") else f"in {place}"
         lines = [f"Keel stopped making progress: no output for {quiet:.1f} s, and over "
                  f"{span} the CPU stayed {how} {at}, at {describe_pstate(first.cpsr)}."]
-        if verdict.kind == "looping":
-            low, high = min(s.pc for s in cluster), max(s.pc for s in cluster)
+        low, high = min(s.pc for s in cluster), max(s.pc for s in cluster)
+        if verdict.kind == "looping" and low != high:
             lines.append(f"  (every look found it between 0x{low:x} and 0x{high:x})")
         chain = [pc] + [a - 4 for a in first.frames]
         names = self.where(chain, first.task)
