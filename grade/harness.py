@@ -56,7 +56,7 @@ BOOT_TIMEOUT = 10
 # twice as long.
 QUIET = 2.0
 # In a recording, how long typing waits for a character's echo before it types the next.
-RECORD_TYPING_PAUSE = 0.03
+RECORD_TYPING_PAUSE = 0.2
 
 
 def toolprefix():
@@ -333,8 +333,10 @@ class Machine:
         self.typed += [line for line in re.split(r"[\r\n]+", text) if line.strip()]
         # QEMU 7.2's record mode loses and reorders serial input that comes faster than the
         # guest takes it (and once crashed on a burst): a recording types one character at
-        # a time, each after the echo of the one before (or RECORD_TYPING_PAUSE).
+        # a time, each after the echo of the one before, or RECORD_TYPING_PAUSE (at most
+        # 2 s of pauses per write: a burst is not going to be echoed in time anyway).
         chunks = list(text) if self.record_dir else [text]
+        budget = time.monotonic() + 2
         for chunk in chunks:
             printed = len(self.output)
             try:
@@ -345,8 +347,9 @@ class Machine:
             with self.changed:
                 self.last_activity = time.monotonic()
                 if self.record_dir:
+                    pause = RECORD_TYPING_PAUSE if time.monotonic() < budget else 0.005
                     self.changed.wait_for(lambda: len(self.output) > printed or
-                                          self.exit_status is not None, RECORD_TYPING_PAUSE)
+                                          self.exit_status is not None, pause)
 
     def prompt(self, timeout=BOOT_TIMEOUT):
         """Waits for the monitor prompt."""

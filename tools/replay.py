@@ -104,11 +104,30 @@ class Session:
         if "--" in words and words.index("--") + 1 < len(words):
             programs.append(words[words.index("--") + 1])
         programs += [line.split()[0] for line in machine.typed]
-        self.info.update(cmd=strip_options(machine.command_line), lab=machine.lab,
-                         kernel=machine.command_line[machine.command_line.index("-kernel") + 1],
-                         user_dir=os.path.join(ROOT, "build", f"lab{machine.lab}", "user"),
-                         test=test, programs=programs)
+        cmd = machine.command_line
+        self.keep(cmd[cmd.index("-kernel") + 1], strip_options(cmd),
+                  os.path.join(ROOT, "build", f"lab{machine.lab}", "user"), programs)
+        self.info.update(lab=machine.lab, test=test)
         self.save()
+
+    def keep(self, kernel, cmd, user_dir, programs, copy_all=False):
+        """Keeps copies of the kernel (the boot archive is inside it) and of the user
+        programs' ELF files (`programs`, whose last one GDB loads; copy_all: every one, for
+        keel-user): a rebuild must not change what the replay runs or shows."""
+        copy = os.path.join(self.dir, "kernel.elf")
+        if not os.path.exists(copy):
+            shutil.copyfile(kernel, copy)
+        cmd = [copy if c == kernel else c for c in cmd]
+        users = os.path.join(self.dir, "user")
+        os.makedirs(users, exist_ok=True)
+        names = programs
+        if copy_all and os.path.isdir(user_dir):
+            names = [f[:-4] for f in os.listdir(user_dir) if f.endswith(".elf")]
+        for name in names:
+            source = os.path.join(user_dir, name + ".elf")
+            if os.path.exists(source) and not os.path.exists(os.path.join(users, name + ".elf")):
+                shutil.copyfile(source, os.path.join(users, name + ".elf"))
+        self.info.update(cmd=cmd, kernel=copy, user_dir=users, programs=programs)
 
     def finish(self, machine, end_icount=None):
         self.describe(machine, self.info.get("test"))
@@ -270,10 +289,9 @@ def cmd_record(args):
     cmd = args.qemu + session.record_options()
     kernel = cmd[cmd.index("-kernel") + 1] if "-kernel" in cmd else ""
     lab = re.search(r"build/lab(\d+)/", kernel)
-    session.info.update(cmd=strip_options(cmd), kernel=os.path.abspath(kernel),
-                        lab=int(lab.group(1)) if lab else None,
-                        user_dir=os.path.join(os.path.dirname(os.path.abspath(kernel)), "user"),
-                        programs=programs_in(cmd), test=None)
+    user_dir = os.path.join(os.path.dirname(os.path.abspath(kernel)), "user")
+    session.keep(kernel, strip_options(cmd), user_dir, programs_in(cmd), copy_all=True)
+    session.info.update(lab=int(lab.group(1)) if lab else None, test=None)
     session.save()
     print(f"*** recording into {os.path.relpath(session.dir)}; replay it with "
           f"`make lab-{session.info['lab']} replay`")

@@ -209,11 +209,16 @@ class KeelUser(gdb.Command):
 
     def invoke(self, arg, from_tty):
         lab = re.search(r"build/lab(\d+)/", gdb.current_progspace().filename or "")
-        if not arg or not lab:
+        if not arg or not (lab or REPLAY):
             raise gdb.GdbError("usage: keel-user NAME (with a lab's kernel.elf loaded)")
-        path = os.path.join(ROOT, "build", f"lab{lab.group(1)}", "user", arg + ".elf")
-        if not os.path.exists(path):
-            raise gdb.GdbError(f"no {os.path.relpath(path, ROOT)}")
+        # A replay keeps copies of the programs it ran; else the lab's build has them.
+        folders = [os.path.join(REPLAY, "user")] if REPLAY else []
+        if lab:
+            folders.append(os.path.join(ROOT, "build", f"lab{lab.group(1)}", "user"))
+        paths = [os.path.join(folder, arg + ".elf") for folder in folders]
+        path = next((p for p in paths if os.path.exists(p)), None)
+        if path is None:
+            raise gdb.GdbError("no " + " or ".join(os.path.relpath(p, ROOT) for p in paths))
         for objfile in gdb.objfiles():
             if objfile.filename.endswith(".elf") and "/user/" in objfile.filename:
                 gdb.execute(f"remove-symbol-file {objfile.filename}", to_string=True)
