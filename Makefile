@@ -229,12 +229,13 @@ setup:
 	@tools/setup.sh
 
 # RECORD=1 records the session under QEMU's record/replay into build/labN/record/ (the guest
-# clock then counts instructions); `make lab-N replay` replays it in GDB (tools/replay.py).
+# clock then counts instructions, and Ctrl-C ends QEMU: see tools/replay.py's record);
+# `make lab-N replay` replays it in GDB.
 RECORD ?=
 RECORD_DIR := $(B)/record
 
 qemu: setup-qemu $(KERNEL)
-	@echo "*** Keel lab $(LAB): QEMU is starting; quit with Ctrl-a x"
+	@echo "*** Keel lab $(LAB): QEMU is starting; quit with $(if $(filter 1,$(RECORD)),Ctrl-C,Ctrl-a x)"
 	$(if $(filter 1,$(V)),,@)$(if $(filter 1,$(RECORD)),$(PYTHON) tools/replay.py record $(RECORD_DIR) --) $(QEMU) $(QEMUOPTS)
 
 qemu-gdb: setup-qemu $(KERNEL)

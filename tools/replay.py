@@ -282,19 +282,27 @@ def cmd_check(args):
 
 
 def cmd_record(args):
-    """Runs QEMU (the command after --) recording into DIR; returns QEMU's exit status."""
+    """Runs QEMU (the command after --) recording into DIR; returns QEMU's exit status.
+
+    -nographic becomes a plain serial line on stdio: QEMU 7.2 cannot replay a recording
+    past the first idle spell when the serial line shares stdio with the monitor (the
+    Ctrl-a multiplexer), so the session is ended with Ctrl-C instead of Ctrl-a x."""
     session = Session(args.dir)
     shutil.rmtree(session.dir, ignore_errors=True)
     os.makedirs(session.dir)
-    cmd = args.qemu + session.record_options()
+    cmd = []
+    for word in args.qemu:
+        cmd += ["-display", "none", "-serial", "stdio", "-monitor", "none"] \
+            if word == "-nographic" else [word]
+    cmd += session.record_options()
     kernel = cmd[cmd.index("-kernel") + 1] if "-kernel" in cmd else ""
     lab = re.search(r"build/lab(\d+)/", kernel)
     user_dir = os.path.join(os.path.dirname(os.path.abspath(kernel)), "user")
     session.keep(kernel, strip_options(cmd), user_dir, programs_in(cmd), copy_all=True)
     session.info.update(lab=int(lab.group(1)) if lab else None, test=None)
     session.save()
-    print(f"*** recording into {os.path.relpath(session.dir)}; replay it with "
-          f"`make lab-{session.info['lab']} replay`")
+    print(f"*** recording into {os.path.relpath(session.dir)}: quit QEMU with Ctrl-C (not "
+          f"Ctrl-a x), then `make lab-{session.info['lab']} replay`")
     return subprocess.call(cmd, cwd=ROOT)
 
 
