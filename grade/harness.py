@@ -108,7 +108,8 @@ class Machine:
         self.command_line = []
         self.bootargs = ""
         self.typed = []  # every line typed, for the replay's choice of user program
-        self.stub_dir = None  # holds the GDB stub's socket (None: a test's own GDB owns it)
+        self.stub_dir = None  # holds the GDB stub's unix socket
+        self.stub = None  # where to reach the GDB stub: a socket path, or tcp:HOST:PORT
         self.record_dir = record_dir  # recording under QEMU's record/replay into here
         self.quiet = QUIET  # how long a silent loop may be normal (see QUIET)
         self.look_after = QUIET  # how long a silence before expect() looks at the CPU
@@ -156,11 +157,14 @@ class Machine:
         elif shift:
             cmd += ["-icount", shift]
         if gdb_port is not None:
+            # The test's own GDB uses the stub; once it has detached, expect() may too.
             cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{gdb_port}"]
+            self.stub = f"tcp:127.0.0.1:{gdb_port}"
         else:
             # For looking at a kernel that stopped making progress (see expect()).
             self.stub_dir = tempfile.mkdtemp(prefix="keel-stub-")
-            cmd += ["-gdb", f"unix:{self.stub_path()},server=on,wait=off"]
+            self.stub = os.path.join(self.stub_dir, "gdb.sock")
+            cmd += ["-gdb", f"unix:{self.stub},server=on,wait=off"]
         self.command_line = cmd
         self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self.log.write("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n")
@@ -177,7 +181,7 @@ class Machine:
         return self
 
     def stub_path(self):
-        return os.path.join(self.stub_dir, "gdb.sock") if self.stub_dir else None
+        return self.stub
 
     def _reader(self):
         pending_cr = False
@@ -253,9 +257,9 @@ class Machine:
                     now = time.monotonic()
                     wake = max(check_at, self.last_activity + self.look_after)
                     if self.exit_status is not None or now >= deadline or \
-                            (self.stub_dir and now >= wake):
+                            (self.stub and now >= wake):
                         break
-                    self.changed.wait(min(deadline, wake if self.stub_dir else deadline) - now)
+                    self.changed.wait(min(deadline, wake if self.stub else deadline) - now)
             if self.exit_status is not None or time.monotonic() >= deadline:
                 break
             verdict, samples = self.watch()
@@ -285,7 +289,7 @@ class Machine:
 
     def look(self, count=4):
         """Samples of the CPU through the GDB stub ([] if there is none, or QEMU exited)."""
-        if not self.stub_dir or self.exit_status is not None:
+        if not self.stub or self.exit_status is not None:
             return []
         return self.probe().sample(count=count)
 

@@ -120,6 +120,7 @@ def describe_stall(build, bootargs, output):
 # {cause: {first build: section}}, most telling cause first.
 CAUSES = {
     "eoi-missing": {3: GIC},
+    "gic-silent": {3: GIC},
     "no-vector-table": {1: SILENCE, 2: AFTER_RAM, 3: VECTORS},
     "exception-loop": {3: VECTORS},
     "uart-tx": {1: UART},

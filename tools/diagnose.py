@@ -467,19 +467,28 @@ class Probe:
                          "it: its end of interrupt (GICC_EOIR) was never written, so the GIC "
                          "holds back every interrupt of the same or lower priority. EOI never "
                          "written?")
+        silent = None  # why the GIC's CPU interface signals nothing, if it does not
+        if not d1["gicc_ctlr"] & 1:
+            silent = "GICC_CTLR's enable bit is 0"
+        elif d1["gicc_pmr"] == 0:
+            silent = "GICC_PMR is 0, which masks every priority"
+        if silent:
+            causes.append("gic-silent")
+            lines.append(f"  The GIC's CPU interface signals no interrupt at all: {silent}.")
         for i in pending:
             if i in active:
                 continue
-            why = "the CPU has interrupts masked" if last.cpsr >> 7 & 1 else \
-                "an active interrupt blocks it" if active else \
-                "it is not enabled at the distributor" if i not in enabled else "?"
+            # In wfi a pending interrupt wakes the CPU even with PSTATE.I set (that is how
+            # Keel sleeps), so there the reason must be at the GIC.
+            why = "an active interrupt blocks it" if active else \
+                "the CPU interface does not signal it" if silent else \
+                "it is not enabled at the distributor" if i not in enabled else \
+                "the CPU has interrupts masked (PSTATE.I)" if last.cpsr >> 7 & 1 else "?"
             lines.append(f"  {capital(name(i))} is pending but not taken: {why}.")
         for i in (27, 33):
             if i not in enabled:
                 lines.append(f"  {capital(name(i))} is not enabled at the GIC "
                              "(GICD_ISENABLER).")
-        if d1["gicc_ctlr"] & 1 == 0 or d1["gicc_pmr"] == 0:
-            lines.append("  The GIC's CPU interface signals nothing (GICC_CTLR or GICC_PMR).")
         ctl = last.sysregs.get("CNTV_CTL_EL0")
         if ctl is not None and (not ctl & 1 or ctl & 2):
             lines.append("  The timer is " + ("off (CNTV_CTL_EL0.ENABLE = 0)" if not ctl & 1

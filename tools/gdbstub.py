@@ -34,15 +34,30 @@ class Stub:
 
     @classmethod
     def connect(cls, path, timeout=2.0):
-        """Connects to the stub's unix socket; the machine stops.  Raises StubError."""
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        """Connects to the stub at a unix socket's path, or at tcp:HOST:PORT; the machine
+        stops.  Raises StubError (also when another debugger holds the stub: QEMU serves
+        one at a time, so the answer never comes)."""
+        if path.startswith("tcp:"):
+            _, host, port = path.split(":")
+            sock, address = socket.socket(socket.AF_INET, socket.SOCK_STREAM), (host, int(port))
+        else:
+            sock, address = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM), path
         try:
             sock.settimeout(timeout)
-            sock.connect(path)
+            sock.connect(address)
         except OSError as e:
             sock.close()
             raise StubError(f"cannot connect to {path}: {e}")
         stub = cls(sock, timeout)
+        try:
+            stub._handshake()
+        except StubError:
+            stub.close()
+            raise
+        return stub
+
+    def _handshake(self):
+        stub = self
         # QEMU announces the stop that the connection caused with an unsolicited stop
         # packet (if the machine was running).  '?' asks for the stop reason again and
         # qfThreadInfo ('m...') marks the end: drop everything before its answer.
@@ -50,7 +65,6 @@ class Stub:
         stub._send("qfThreadInfo")
         while not stub._receive().startswith("m"):
             pass
-        return stub
 
     def close(self):
         try:
