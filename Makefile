@@ -122,7 +122,7 @@ QEMUOPTS = -M virt -cpu cortex-a72 -m $(MEM) -nographic -nic none \
            -kernel $(KERNEL) -append "$(BOOTARGS)" $(LAB_QEMU_OPTS) $(QEMUEXTRA)
 
 # ---------------------------------------------------------------------------------------------
-.PHONY: build help setup setup-build setup-qemu setup-gdb setup-grade qemu qemu-gdb gdb grade release release-check clean \
+.PHONY: build help setup setup-build setup-qemu setup-gdb setup-grade qemu qemu-gdb gdb replay grade release release-check clean \
         format print-lab-files transcripts check-transcripts $(LAB_GOAL)
 
 build: $(KERNEL) $(USER_ELFS)
@@ -246,9 +246,15 @@ $(B)/kernel/boot/initrd.o: KASFLAGS += -DKEEL_INITRD='"$(INITRD)"'
 setup:
 	@tools/setup.sh
 
+# RECORD=1 records the session under QEMU's record/replay into build/labN/record/ (the guest
+# clock then counts instructions, and Ctrl-C ends QEMU: see tools/replay.py's record);
+# `make lab-N replay` replays it in GDB.
+RECORD ?=
+RECORD_DIR := $(B)/record
+
 qemu: setup-qemu $(KERNEL)
-	@echo "*** Keel lab $(LAB): QEMU is starting; quit with Ctrl-a x"
-	$(if $(filter 1,$(V)),,@)$(QEMU) $(QEMUOPTS)
+	@echo "*** Keel lab $(LAB): QEMU is starting; quit with $(if $(filter 1,$(RECORD)),Ctrl-C,Ctrl-a x)"
+	$(if $(filter 1,$(V)),,@)$(if $(filter 1,$(RECORD)),$(PYTHON) tools/replay.py record $(RECORD_DIR) --) $(QEMU) $(QEMUOPTS)
 
 qemu-gdb: setup-qemu $(KERNEL)
 	@mkdir -p build
@@ -259,6 +265,13 @@ qemu-gdb: setup-qemu $(KERNEL)
 gdb: setup-gdb
 	@test -f build/gdb-session || { echo "make gdb: no QEMU to attach to; start 'make lab-N qemu-gdb' in another terminal first" >&2; exit 1; }
 	$(GDB) -q -iex "set auto-load local-gdbinit off" -x .gdbinit
+
+# A replay in GDB, stopped at its first instruction, running forwards and backwards:
+# TEST=NAME a failed grader test's (its failure message names it), else the last
+# `make lab-N qemu RECORD=1` session of lab N.
+TEST ?=
+replay: setup-gdb
+	$(Q)$(PYTHON) tools/replay.py gdb $(if $(TEST),--test '$(TEST)',$(RECORD_DIR))
 
 # ---------------------------------------------------------------------------------------------
 # Grading.  `make grade LAB=N` runs the graders of labs 1..N on lab N's build (your lab N must
@@ -320,6 +333,9 @@ help:
 	@echo "  make qemu              boot the highest lab"
 	@echo "  make lab-N qemu-gdb    boot lab N stopped, waiting for GDB on port $(GDBPORT)"
 	@echo "  make gdb               attach gdb-multiarch to it (see .gdbinit)"
+	@echo "  make lab-N qemu RECORD=1   boot lab N, recording the session for a replay"
+	@echo "  make lab-N replay      replay that session in GDB, forwards and backwards"
+	@echo "  make replay TEST=NAME  replay a failed grader test in GDB (its message names it)"
 	@echo "  make grade             grade every lab; prints 'Score: X/Y'"
 	@echo "  make grade LAB=N       grade lab N (with labs 1..N-1 as regression tests)"
 	@echo "  make release LAB=N DEST=dir [STRIP=all]   write the student tree for lab N"
@@ -332,3 +348,4 @@ help:
 	@echo
 	@echo "  Variables: MEM=128M  BOOTARGS=\"...\"  QEMUEXTRA=\"...\"  V=1 (show commands)"
 	@echo "             GRADE_JOBS=N (parallel QEMUs)  PYTEST_ARGS=\"-k backtrace\""
+	@echo "             KEEL_RECORD=N (failed tests recorded per grade run, default 3)"

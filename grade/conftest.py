@@ -10,18 +10,29 @@ Each grader module is `test_labNN*.py` and sets LAB = NN, TITLE and HANDOUT.  Te
 
 At the end: a line per lab and build, and the last line `Score: X/Y`; build/grade/ gets
 junit.xml (pytest's own) and results.json (Gradescope's format).
+
+A test that fails is run once more, recorded under QEMU's record/replay, with the same
+nonces and the same random choices (the `random` module is seeded per test), so that the
+failure message can end with `make replay TEST=...` (tools/replay.py).  Only the first
+KEEL_RECORD (default 3) failures of a run are recorded; KEEL_RECORD=0 records none.
 """
 import json
 import os
+import random
 import re
+import secrets
+import shutil
 import signal
 import time
 
 import pytest
 
 import harness
+import replay
 
 DEFAULT_TIMEOUT = 60  # seconds per test, unless @pytest.mark.timeout(N) says otherwise
+RECORD_LIMIT = int(os.environ.get("KEEL_RECORD", "3"))  # recorded reruns per run
+REPLAYING = "handouts/debugging.md, 'Replaying a failed test'"
 
 
 def pytest_addoption(parser):
@@ -37,6 +48,13 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "points(n): what the test is worth")
     config.addinivalue_line("markers", "timeout(seconds): the test's time limit")
+    config.addinivalue_line("markers", "section(citation): the handout section a failure "
+                            "message names when the check itself names none")
+    config.addinivalue_line("markers", "earlier(citation): an earlier lab's section whose "
+                            "behaviour the test relies on")
+    if not hasattr(config, "workerinput"):
+        # The recordings of the last run's failures: this run makes its own.
+        shutil.rmtree(replay.GRADE_REPLAYS, ignore_errors=True)
     labs = config.getoption("--keel-labs")
     if labs is None:
         labs = " ".join(sorted((d[3:] for d in os.listdir(harness.BUILD)
@@ -94,6 +112,12 @@ def pytest_collection_modifyitems(config, items):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    note = getattr(item, "keel_replay_note", None)
+    if report.when == "call" and report.failed and note:
+        if hasattr(report.longrepr, "addsection"):
+            report.longrepr.addsection("replay", note)
+        else:
+            report.longrepr = f"{report.longrepr}\n{note}"
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         setattr(item, "keel_report_" + report.when, report)
     if report.when == "call" or (report.when == "setup" and report.failed):
@@ -110,7 +134,12 @@ def pytest_runtest_makereport(item, call):
 def keel(request, build):
     """Boots Keel for one test; kills every QEMU and keeps logs of failures afterwards."""
     module = request.module
-    booter = harness.Booter(build, request.node.name, getattr(module, "HANDOUT", None))
+    section = request.node.get_closest_marker("section")
+    earlier = request.node.get_closest_marker("earlier")
+    booter = harness.Booter(build, request.node.name, getattr(module, "HANDOUT", None),
+                            test_lab=module_lab(module),
+                            section=section.args[0] if section else None,
+                            earlier=earlier.args[0] if earlier else None)
     yield booter
     report = getattr(request.node, "keel_report_call", None)
     booter.finish(passed=report is not None and report.passed)
@@ -121,22 +150,100 @@ def elf(build):
     return harness.Elf(build)
 
 
+_running = {}  # the test running now, for the timeout's message
+
+
 def _timeout_handler(signum, frame):
-    pytest.fail("the test ran out of time (see @pytest.mark.timeout); QEMU may be hung",
-                pytrace=False)
+    handout = getattr(_running.get("item").module, "HANDOUT", None) if _running else None
+    pytest.fail("the test ran out of time (see @pytest.mark.timeout); QEMU may be hung"
+                + (f". See {handout}, 'How you are graded'" if handout else ""), pytrace=False)
+
+
+class time_limit:
+    """The test's time limit, as SIGALRM (the tests run in the main thread)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def __enter__(self):
+        self.previous = signal.signal(signal.SIGALRM, _timeout_handler)
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
     marker = item.get_closest_marker("timeout")
     seconds = marker.args[0] if marker else DEFAULT_TIMEOUT
-    previous = signal.signal(signal.SIGALRM, _timeout_handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The test's random choices come from this seed: its recorded rerun makes the same.
+    item.keel_seed = secrets.randbits(64)
+    random.seed(item.keel_seed)
+    _running["item"] = item
+    with time_limit(seconds):
+        outcome = yield
+    if outcome.excinfo is not None and "keel" in getattr(item, "funcargs", {}):
+        item.keel_replay_note = record_failure(item, seconds, outcome.excinfo[1])
+
+
+def record_failure(item, seconds, error):
+    """Runs a failed test once more, recording every QEMU it boots; returns the note for
+    the failure message: how to replay it, or why there is no replay."""
+    booter = item.funcargs["keel"]
+    name = harness.safe_name(item.name)
+    if booter.record_root is not None:  # the test records by itself
+        return f"Recorded: `make replay TEST={name}` replays it in GDB."
+    if not booter.machines:
+        return None
+    slot = take_record_slot()
+    if slot is None:
+        return (f"Not recorded for replay: only the first {RECORD_LIMIT} failed tests of a run "
+                "are (run this one alone, or set KEEL_RECORD=N).")
+    started = time.monotonic()
+    booter.rerun_recorded(os.path.join(replay.GRADE_REPLAYS, name))
+    random.seed(item.keel_seed)
+    again = None
     try:
-        yield
+        with time_limit(seconds):
+            item.runtest()
+    except harness.NotRecordable as e:
+        os.remove(slot)  # for another failure
+        return f"Not recorded for replay: {e}."
+    except (Exception, pytest.fail.Exception) as e:  # noqa: B014 (Failed is a BaseException)
+        again = e
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        booter.stop_recording()
+    took = time.monotonic() - started
+    replay_line = (f"    make replay TEST={name}\nstarts GDB on the recording, stopped at its "
+                   "first instruction; it runs forwards and backwards (keel-back-to-fault, "
+                   f"keel-who-wrote EXPR, keel-serial): see {REPLAYING}.")
+    if again is None:
+        return (f"Run again under QEMU's record/replay ({took:.1f} s), the test passed: the "
+                "failure depends on timing (a race with an interrupt, or a time limit that "
+                "the recording's instruction-counting clock moves). The passing run is "
+                "recorded anyway:\n" + replay_line)
+    first, original = (str(e).strip().split("\n")[0].split(", but ")[0] for e in (again, error))
+    differs = re.sub(r"\d+", "N", first) != re.sub(r"\d+", "N", original)
+    return (f"The failure happened again under QEMU's record/replay ({took:.1f} s)"
+            + (f"; this time the first check to fail was: {first}" if differs else "")
+            + ". Replay it:\n" + replay_line)
+
+
+def take_record_slot():
+    """A slot's file for the first RECORD_LIMIT callers of a run, across pytest-xdist's
+    workers (only one process can create each file); None for the others."""
+    slots = os.path.join(replay.GRADE_REPLAYS, ".slots")
+    os.makedirs(slots, exist_ok=True)
+    for i in range(RECORD_LIMIT):
+        path = os.path.join(slots, str(i))
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL))
+            return path
+        except FileExistsError:
+            continue
+    return None
 
 
 def pytest_runtest_logreport(report):

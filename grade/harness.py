@@ -11,15 +11,26 @@ Tests get a `keel` fixture (see conftest.py) and use it like this:
 Every wait has a timeout; when it runs out, or QEMU exits, the test fails with what was
 expected, the tail of the serial log and the handout section that helps.  The full serial log
 of a failed test is kept in build/grade/logs/.
+
+A kernel that stops making progress does not wait out the timeout.  Every QEMU has a GDB
+stub on a unix socket that nobody uses while things go well; when expect() has seen no
+output for QUIET seconds, it looks at the CPU a few times (tools/diagnose.py).  If the CPU
+stays in one small place, the test fails at once, saying where (function, file:line, the
+call chain, the interrupt state) and, from the boot lines it saw (milestones.py), which
+lab's hint helps.  A failed test is then run once more under QEMU's record/replay, so that
+`make replay TEST=...` can step through it, backwards too (conftest.py, tools/replay.py).
 """
 import glob
 import os
 import re
 import secrets
 import shlex
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -27,7 +38,10 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+import diagnose  # noqa: E402  (tools/diagnose.py: where a stuck Keel is, in words)
 import mkcpio  # noqa: E402  (tools/mkcpio.py: the same packer the build uses)
+import replay  # noqa: E402  (tools/replay.py: QEMU's record/replay, and GDB on a replay)
+import milestones  # noqa: E402  (grade/milestones.py: the boot, line by line)
 BUILD = os.path.join(ROOT, "build")
 LOG_DIR = os.path.join(BUILD, "grade", "logs")
 PROMPT = "K> "
@@ -36,6 +50,15 @@ KEEL_MAX_RAM = 4 << 30  # Keel uses (manages and maps) at most this much of it: 
 # How long a boot may take before the first output: generous, because `make grade` runs
 # several QEMUs at once on a loaded machine, but a healthy boot takes a fraction of a second.
 BOOT_TIMEOUT = 10
+# How long expect() waits without any output before it looks at the CPU.  A healthy Keel
+# answers within milliseconds.  A CPU found stopped (no register changes) fails the test at
+# once; one found going round a small loop only after it has been silent for `quiet`
+# seconds, QUIET unless a test that knows its kernel computes silently for longer says so
+# with expect(quiet=...) or boot(quiet=...).  Under -icount the guest runs slower: both
+# twice as long.
+QUIET = 2.0
+# In a recording, how long typing waits for a character's echo before it types the next.
+RECORD_TYPING_PAUSE = 0.2
 
 
 def toolprefix():
@@ -70,23 +93,36 @@ def free_port():
 class Machine:
     """One QEMU running one Keel kernel, with its serial line on a pipe."""
 
-    def __init__(self, lab, log_path, handout, kernel=None):
-        self.lab = lab
+    def __init__(self, lab, log_path, handout, kernel=None, test_lab=None, section=None,
+                 earlier=None, nonce=None, record_dir=None):
+        self.lab = lab  # the build it runs
         self.kernel = kernel or kernel_path(lab)  # another tree's build (tools/transcripts.py)
         self.log_path = log_path
         self.handout = handout
+        self.test_lab = test_lab or lab  # the lab whose grader runs the test
+        self.section = section  # the test's own handout section (@pytest.mark.section)
+        self.earlier = earlier  # an earlier lab's section the test relies on
         self.process = None
         self.output = ""  # everything received so far, \r\n turned into \n
         self.position = 0  # where the next expect() starts looking
         self.changed = threading.Condition()
         self.exit_status = None
-        self.nonce = new_nonce()
+        self.nonce = nonce or new_nonce()
         self.command_line = []
+        self.bootargs = ""
+        self.typed = []  # every line typed, for the replay's choice of user program
+        self.stub_dir = None  # holds the GDB stub's unix socket
+        self.stub = None  # where to reach the GDB stub: a socket path, or tcp:HOST:PORT
+        self.record_dir = record_dir  # recording under QEMU's record/replay into here
+        self.quiet = QUIET  # how long a silent loop may be normal (see QUIET)
+        self.look_after = QUIET  # how long a silence before expect() looks at the CPU
+        self.last_activity = time.monotonic()  # the last output or input
 
     # --- starting and stopping ---------------------------------------------------------------
 
     def start(self, bootargs="", mem="128M", extra=(), gdb_port=None, semihosting=True,
-              icount=False, cpu="cortex-a72", monitor=True, archive=None, archive_address=None):
+              icount=False, cpu="cortex-a72", monitor=True, archive=None, archive_address=None,
+              quiet=None):
         """Starts QEMU.  With semihosting (the default), a kernel that halts or panics ends
         QEMU at once (status 125) instead of sleeping until the test's timeout.  `monitor`
         asks for the kernel monitor rather than user programs (from lab 4 on, Keel starts
@@ -95,7 +131,8 @@ class Machine:
         kernel/boot/archive.c), or at `archive_address`.  A test that passes its own nonce=
         in `bootargs` (to try a bad one) gets no other.  With self.nonce set to None, no
         nonce is added: the boot arguments are exactly those given, as with
-        `make qemu BOOTARGS=...` (tools/transcripts.py)."""
+        `make qemu BOOTARGS=...` (tools/transcripts.py).  `quiet`: how long this kernel may
+        legitimately stay silent (default QUIET)."""
         if self.nonce is None or re.search(r"(^|\s)nonce=", bootargs):
             args = bootargs.strip()
         else:
@@ -104,9 +141,14 @@ class Machine:
             args = "monitor " + args
         if semihosting:
             args = "semihosting " + args
+        self.bootargs = args
+        self.look_after = QUIET * (2 if icount else 1)
+        self.quiet = quiet or self.look_after
         extra = list(extra)
         if archive is not None:
-            path = self.log_path + ".cpio"
+            # A recording keeps its archive: the replay loads it again.
+            path = (os.path.join(self.record_dir, "archive.cpio") if self.record_dir
+                    else self.log_path + ".cpio")
             with open(path, "wb") as f:  # bytes: an archive as is (to try broken ones)
                 f.write(archive if isinstance(archive, bytes) else mkcpio.pack(sorted(archive.items())))
             address = archive_address
@@ -120,20 +162,39 @@ class Machine:
         cmd += lab_qemu_options(self.lab)
         if semihosting:
             cmd += ["-semihosting"]
-        if icount:
-            cmd += ["-icount", "shift=0"]
-        if gdb_port is not None:
-            cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{gdb_port}"]
         cmd += list(extra)
+        shift = "shift=0" if icount else None
+        if self.record_dir:
+            self.session = replay.Session(self.record_dir)
+            cmd += self.session.record_options(shift or "shift=auto")
+        elif shift:
+            cmd += ["-icount", shift]
+        if gdb_port is not None:
+            # The test's own GDB uses the stub; once it has detached, expect() may too.
+            cmd += ["-S", "-gdb", f"tcp:127.0.0.1:{gdb_port}"]
+            self.stub = f"tcp:127.0.0.1:{gdb_port}"
+        else:
+            # For looking at a kernel that stopped making progress (see expect()).
+            self.stub_dir = tempfile.mkdtemp(prefix="keel-stub-")
+            self.stub = os.path.join(self.stub_dir, "gdb.sock")
+            cmd += ["-gdb", f"unix:{self.stub},server=on,wait=off"]
         self.command_line = cmd
         self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self.log.write("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n")
         self.log.flush()
-        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, cwd=ROOT)
-        self.started_at = time.monotonic()
+        # A recording's serial output must stay apart from QEMU's own messages: the replay
+        # is compared with it byte for byte.
+        self.raw = open(self.session.serial_path, "wb") if self.record_dir else None
+        self.process = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=open(self.session.stderr_path, "wb") if self.record_dir else subprocess.STDOUT,
+            cwd=ROOT)
+        self.started_at = self.last_activity = time.monotonic()
         threading.Thread(target=self._reader, daemon=True).start()
         return self
+
+    def stub_path(self):
+        return self.stub
 
     def _reader(self):
         pending_cr = False
@@ -141,6 +202,9 @@ class Machine:
             data = self.process.stdout.read1(65536)
             if not data:
                 break
+            if self.raw:
+                self.raw.write(data)
+                self.raw.flush()
             text = data.decode("latin-1")
             if pending_cr:
                 text = "\r" + text
@@ -152,6 +216,7 @@ class Machine:
             self.log.flush()
             with self.changed:
                 self.output += text
+                self.last_activity = time.monotonic()
                 self.changed.notify_all()
         status = self.process.wait()
         with self.changed:
@@ -160,47 +225,148 @@ class Machine:
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            if self.record_dir:
+                # SIGTERM lets QEMU finish the recording; a killed one cannot be replayed.
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
         if self.process is not None:
             with self.changed:
                 self.changed.wait_for(lambda: self.exit_status is not None, timeout=5)
             self.log.close()
+            if self.raw:
+                self.raw.close()
+        if self.stub_dir:
+            shutil.rmtree(self.stub_dir, ignore_errors=True)
+            self.stub_dir = None
 
     # --- talking to it -----------------------------------------------------------------------
 
-    def expect(self, pattern, timeout=10, what=None, section=None):
+    def expect(self, pattern, timeout=10, what=None, section=None, quiet=None):
         """Waits until `pattern` (a regex, MULTILINE) matches output not yet consumed; returns
         the match and consumes up to its end.  A pattern that ends in `$` only matches whole
-        lines (never a line still arriving).  Fails the test on timeout or QEMU exit."""
+        lines (never a line still arriving).  Fails the test on timeout or QEMU exit, and as
+        soon as the kernel is seen to be stuck (see QUIET and watch()): stopped, or going
+        round a small loop after `quiet` seconds (default: the machine's) of silence."""
         regex = re.compile(pattern, re.MULTILINE)
         whole_lines = pattern.endswith("$")
         deadline = time.monotonic() + timeout
-        with self.changed:
-            while True:
-                end = self.output.rfind("\n") + 1 if whole_lines else len(self.output)
-                match = regex.search(self.output, self.position, max(end, self.position))
-                if match:
-                    self.position = match.end()
-                    return match
-                remaining = deadline - time.monotonic()
-                if self.exit_status is not None or remaining <= 0:
-                    break
-                self.changed.wait(remaining)
-        why = (f"QEMU exited with status {self.exit_status}" if self.exit_status is not None
-               else f"nothing matched within {timeout} s")
-        self.fail(f"expected {what or repr(pattern)}, but {why}", section=section)
+        quiet = quiet or self.quiet
+        check_at = 0  # when to look at the CPU next (0: look_after the last activity)
+        looping = None  # a first "going round a loop" verdict, confirmed by a later look
+        while True:
+            with self.changed:
+                while True:
+                    end = self.output.rfind("\n") + 1 if whole_lines else len(self.output)
+                    match = regex.search(self.output, self.position, max(end, self.position))
+                    if match:
+                        self.position = match.end()
+                        return match
+                    now = time.monotonic()
+                    wake = max(check_at, self.last_activity + self.look_after)
+                    if self.exit_status is not None or now >= deadline or \
+                            (self.stub and now >= wake):
+                        break
+                    self.changed.wait(min(deadline, wake if self.stub else deadline) - now)
+            if self.exit_status is not None or time.monotonic() >= deadline:
+                break
+            verdict, samples = self.watch()
+            now = time.monotonic()
+            if verdict is not None and verdict.kind == "looping" and \
+                    (looping is None or now - self.last_activity < quiet):
+                looping = verdict  # a loop must still be there at a look after `quiet`
+                check_at = max(now + self.look_after, self.last_activity + quiet)
+                continue
+            if verdict is None:
+                looping, check_at = None, now + self.look_after
+                continue
+            self.fail_stuck(what or repr(pattern), verdict, samples, section)
+        if self.exit_status is not None:
+            self.fail(f"expected {what or repr(pattern)}, but QEMU exited with status "
+                      f"{self.exit_status}", section=section)
+        samples = self.look(count=3)
+        where = f" {self.probe().busy(samples)}" if samples else ""
+        self.fail(f"expected {what or repr(pattern)}, but nothing matched within {timeout} s"
+                  f"{where}", section=section)
+
+    # --- looking at a quiet kernel -----------------------------------------------------------
+
+    def probe(self):
+        return diagnose.Probe(self.stub_path(), self.kernel,
+                              os.path.join(os.path.dirname(self.kernel), "user"))
+
+    def look(self, count=4):
+        """Samples of the CPU through the GDB stub ([] if there is none, or QEMU exited)."""
+        if not self.stub or self.exit_status is not None:
+            return []
+        return self.probe().sample(count=count)
+
+    def instruction_count(self):
+        """How many instructions a recording has run so far (QEMU's `info replay`)."""
+        try:
+            stub = diagnose.Stub.connect(self.stub_path())
+        except (diagnose.StubError, TypeError):
+            return None
+        try:
+            match = re.search(r"instruction count = (\d+)", stub.monitor("info replay"))
+            return int(match.group(1)) if match else None
+        except diagnose.StubError:
+            return None
+        finally:
+            stub.detach()
+
+    def watch(self):
+        """After a quiet spell: (verdict, samples), the verdict None if the kernel is getting
+        on (or printed something meanwhile)."""
+        printed = len(self.output)
+        samples = self.look()
+        if os.environ.get("KEEL_WATCH_LOG"):  # which healthy tests get looked at, and why
+            with open(os.environ["KEEL_WATCH_LOG"], "a") as f:
+                f.write(f"{os.path.basename(self.log_path)}: looked after "
+                        f"{time.monotonic() - self.last_activity:.1f} s quiet, "
+                        f"{len(samples)} samples\n")
+        if not samples or len(self.output) != printed:
+            return None, samples
+        return diagnose.judge(samples), samples
+
+    def fail_stuck(self, what, verdict, samples, section):
+        if verdict.samples[0].task:  # the replay loads this program's symbols
+            self.typed.append(verdict.samples[0].task)
+        text, causes = self.probe().explain(samples, verdict, time.monotonic() -
+                                            self.last_activity)
+        cause_section = milestones.section_for_causes(causes, self.lab)
+        self.fail(f"expected {what}, but {text}", section=section, cause=cause_section)
 
     def send(self, text):
         """Types `text` and a carriage return (what the Enter key sends)."""
         self.write(text + "\r")
 
     def write(self, text):
-        try:
-            self.process.stdin.write(text.encode())
-            self.process.stdin.flush()
-        except BrokenPipeError:
-            self.fail(f"could not type {text!r}: QEMU has exited", section=None)
+        self.typed += [line for line in re.split(r"[\r\n]+", text) if line.strip()]
+        # QEMU 7.2's record mode loses and reorders serial input that comes faster than the
+        # guest takes it (and once crashed on a burst): a recording types one character at
+        # a time, each after the echo of the one before, or RECORD_TYPING_PAUSE (at most
+        # 2 s of pauses per write: a burst is not going to be echoed in time anyway).
+        chunks = list(text) if self.record_dir else [text]
+        budget = time.monotonic() + 2
+        for chunk in chunks:
+            printed = len(self.output)
+            try:
+                self.process.stdin.write(chunk.encode())
+                self.process.stdin.flush()
+            except BrokenPipeError:
+                self.fail(f"could not type {text!r}: QEMU has exited", section=None)
+            with self.changed:
+                self.last_activity = time.monotonic()
+                if self.record_dir:
+                    pause = RECORD_TYPING_PAUSE if time.monotonic() < budget else 0.005
+                    self.changed.wait_for(lambda: len(self.output) > printed or
+                                          self.exit_status is not None, pause)
 
     def prompt(self, timeout=BOOT_TIMEOUT):
         """Waits for the monitor prompt."""
@@ -245,19 +411,47 @@ class Machine:
         parts = [f"Expected {expectation}."]
         if got is not None:
             parts.append(f"Got: {got}")
-        parts.append("Serial output (last lines):\n" + self.tail())
-        parts.append(f"Full log: {os.path.relpath(self.log_path, ROOT)}")
-        if section or self.handout:
-            parts.append(f"See {section or self.handout}.")
-        return "\n".join(parts)
+        return self._message(parts, section)
 
-    def fail(self, message, section=None):
-        parts = [message + "."]
-        parts.append("Serial output (last lines):\n" + self.tail())
-        parts.append(f"Full log: {os.path.relpath(self.log_path, ROOT)}")
-        if section or self.handout:
-            parts.append(f"See {section or self.handout}.")
-        pytest.fail("\n".join(parts), pytrace=False)
+    def fail(self, message, section=None, cause=None):
+        """Fails the test now.  `cause`: a section that a diagnosis found more to the point
+        than the test's own."""
+        if "\n" not in message:
+            message = message.rstrip(".") + "."
+        pytest.fail(self._message([message], section, cause), pytrace=False)
+
+    def _message(self, parts, section, cause=None):
+        """The common end of every failure message: the serial tail, the log, and the one
+        handout section to read (see where_to_read)."""
+        parts = parts + ["Serial output (last lines):\n" + self.tail(),
+                         f"Full log: {os.path.relpath(self.log_path, ROOT)}"]
+        return "\n".join(parts + self.where_to_read(section, cause))
+
+    def where_to_read(self, section, cause=None):
+        """Lines that name a handout section, always.  When the boot stopped short, the lab
+        whose code comes next (milestones.py) is the one to read; then a diagnosis' cause;
+        then the section the check gave, the test's own, or the module's grading table."""
+        stall = milestones.describe_stall(self.lab, self.bootargs, self.output)
+        if stall:
+            sentence, boot_section = stall
+            return [sentence, f"See {boot_section}."]
+        section = cause or section or self.section or \
+            (f"{self.handout}, 'How you are graded'" if self.handout else None)
+        if section is None:
+            return []
+        lines = [f"See {section}."]
+        cited = milestones.handout_lab(section)
+        if cited is not None and cited < self.test_lab:
+            lines = [f"This behaviour comes from lab {cited}: see {section}."]
+        elif self.earlier:
+            lines.append(f"If your lab {self.test_lab} code looks right: this behaviour comes "
+                         f"from lab {milestones.handout_lab(self.earlier)}: see {self.earlier}.")
+        if self.lab > self.test_lab:
+            later = f"lab {self.lab}" if self.lab == self.test_lab + 1 else \
+                f"labs {self.test_lab + 1}-{self.lab}"
+            lines.append(f"(A lab {self.test_lab} test on the lab {self.lab} build: if it passes "
+                         f"with `make grade LAB={self.test_lab}`, look at what {later} changed.)")
+        return lines
 
 
 _qemu_options = {}
@@ -275,27 +469,87 @@ def lab_qemu_options(lab):
     return _qemu_options[lab]
 
 
+class NotRecordable(Exception):
+    """Raised by a boot in a recorded rerun that cannot be recorded (ends the rerun)."""
+
+
 class Booter:
     """The `keel` fixture: boots machines for one test and cleans up after it."""
 
-    def __init__(self, lab, test_name, handout):
+    def __init__(self, lab, test_name, handout, test_lab=None, section=None, earlier=None):
         self.lab = lab
         self.test_name = test_name
         self.handout = handout
+        self.test_lab = test_lab
+        self.section = section
+        self.earlier = earlier
         self.machines = []
         self.log_paths = []
+        self.record_root = None  # set for the recorded rerun of a failed test
+        self.asked_to_record = False  # the test itself asked (boot(record=True))
+        self.nonces = []  # the nonce of each boot, which the recorded rerun uses again
 
-    def boot(self, **options):
+    def boot(self, record=False, **options):
+        """Boots a Machine (options: Machine.start's).  record=True records it under QEMU's
+        record/replay into build/grade/replay/TEST/N, for tests of the replay itself."""
         os.makedirs(LOG_DIR, exist_ok=True)
-        suffix = f"-{len(self.machines)}" if self.machines else ""
+        # KEEL_RECORD_ALL=1 records every boot: only to measure what recording costs.
+        record = record or (os.environ.get("KEEL_RECORD_ALL") == "1" and
+                            options.get("gdb_port") is None)
+        if record and self.record_root is None:
+            self.record_root = os.path.join(replay.GRADE_REPLAYS, safe_name(self.test_name))
+            shutil.rmtree(self.record_root, ignore_errors=True)
+            self.asked_to_record = True
+        index = len(self.machines)
+        suffix = f"-{index}" if self.machines else ""
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.test_name)
-        path = os.path.join(LOG_DIR, f"{safe}{suffix}.log")
-        machine = Machine(self.lab, path, self.handout)
+        record_dir = None
+        if self.record_root is not None:
+            if options.get("gdb_port") is not None:
+                raise NotRecordable("the test drives GDB itself")
+            record_dir = os.path.join(self.record_root, str(index))
+            os.makedirs(record_dir, exist_ok=True)
+        path = (os.path.join(record_dir, "serial.log") if record_dir else
+                os.path.join(LOG_DIR, f"{safe}{'-record' if self.record_root else ''}{suffix}.log"))
+        nonce = self.nonces[index] if index < len(self.nonces) else None
+        machine = Machine(self.lab, path, self.handout, test_lab=self.test_lab,
+                          section=self.section, earlier=self.earlier, nonce=nonce,
+                          record_dir=record_dir)
+        if index >= len(self.nonces):
+            self.nonces.append(machine.nonce)
         self.machines.append(machine)
         self.log_paths.append(path)
-        return machine.start(**options)
+        machine.start(**options)
+        if record_dir:
+            machine.session.describe(machine, test=self.test_name)
+        return machine
+
+    def rerun_recorded(self, record_root):
+        """Gets ready to run the test again under record: the machines of the failed run
+        stop (their logs stay), the next boots record into record_root/0, /1, ...  with the
+        same nonces."""
+        self.finish(passed=False)
+        shutil.rmtree(record_root, ignore_errors=True)
+        os.makedirs(record_root)
+        self.machines, self.log_paths = [], []
+        self.record_root = record_root
+
+    def stop_recording(self):
+        """Ends the recordings: each notes the instruction count it got to (where a replay
+        should stop: the moment the test gave up), then QEMU ends it cleanly."""
+        for machine in self.machines:
+            if machine.record_dir and machine.exit_status is None:
+                machine.end_icount = machine.instruction_count()
+            machine.stop()
+            if machine.record_dir:
+                machine.session.finish(machine, getattr(machine, "end_icount", None))
 
     def finish(self, passed):
+        if self.record_root is not None:
+            self.stop_recording()
+            if passed and self.asked_to_record:
+                shutil.rmtree(self.record_root, ignore_errors=True)
+            return  # a failure's recording keeps everything
         for machine in self.machines:
             machine.stop()
         for path in self.log_paths:
@@ -303,6 +557,11 @@ class Booter:
             for companion in glob.glob(glob.escape(path) + "*"):
                 if passed or companion.endswith(".cpio"):
                     os.remove(companion)
+
+
+def safe_name(test_name):
+    """A test's name as a file name: test_x[lab2] -> test_x-lab2."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", test_name).strip("-")
 
 
 class Gdb:

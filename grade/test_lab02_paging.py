@@ -62,6 +62,7 @@ def symbol_in(elf, kinds, start, end):
 
 @pytest.mark.points(10)
 @pytest.mark.parametrize("mem", ["128M", "512M"])
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 1'")
 def test_frame_counts_match_memory_size(keel, elf, mem):
     """`mem` counts every frame from _end to the end of RAM, and 4 KiB page tables use
     about one frame per 2 MiB mapped."""
@@ -107,12 +108,14 @@ def test_ram_beyond_4_gib_is_left_unused_and_said_so(keel, elf):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 1'")
 def test_allocator_hands_out_every_frame_once_and_takes_them_back(keel, elf):
     """Allocate until refused, free everything: each frame once, freed frames junk-filled,
     the free count back where it started."""
     k = keel.boot(bootargs="test=frames", mem="256M")
+    # Allocating and junk-filling 256 MiB takes a loaded machine seconds, without a word.
     line = k.expect(r"^frames-selftest %d: .*$" % k.nonce, timeout=30,
-                    what="the frames self-test's line").group(0)
+                    what="the frames self-test's line", quiet=20).group(0)
     numbers = dict(re.findall(r"(free|allocated|repeats|free when empty|freed|junk-filled|"
                               r"free after) (\d+)", line))
     numbers = {key: int(value) for key, value in numbers.items()}
@@ -137,6 +140,7 @@ def test_allocator_hands_out_every_frame_once_and_takes_them_back(keel, elf):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 1'")
 def test_double_free_panics_naming_the_frame(keel):
     """Freeing a frame twice is a bug elsewhere: panic, and say which frame."""
     k = keel.boot(bootargs="test=frames-double-free")
@@ -148,6 +152,7 @@ def test_double_free_panics_naming_the_frame(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 1'")
 def test_freeing_kernel_code_panics_naming_the_address(keel):
     """Freeing an address the allocator does not manage (kernel code) panics, naming it."""
     k = keel.boot(bootargs="test=frames-bad-free")
@@ -158,6 +163,7 @@ def test_freeing_kernel_code_panics_naming_the_address(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/02-paging.md, 'kmalloc'")
 def test_kmalloc_gives_frames_back(keel):
     """kmalloc's pools (given code) work on your frame allocator: no overlapping objects, and
     every pool frame returns once its objects are freed."""
@@ -174,6 +180,7 @@ def test_kmalloc_gives_frames_back(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 3: unmapping'")
 def test_unmap_takes_the_page_away_and_frees_its_frame(keel):
     """test=map-unmap: a page mapped at a fresh kernel address is written through, then
     unmapped: the MMU no longer translates it, its frame is free, no frame is lost."""
@@ -238,6 +245,7 @@ def test_new_page_tables_start_empty_even_in_used_frames(keel):
 
 
 @pytest.mark.points(15)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 4'")
 def test_pt_dump_shows_w_xor_x_kernel_sections(keel, elf):
     """`pt`: the RAM below the kernel (device tree) and .boot R--, text R-X, rodata R--, data
     and bss RW-, symbols R--, the rest of RAM RW-, the UART device memory; nothing both
@@ -285,6 +293,7 @@ def test_pt_dump_shows_w_xor_x_kernel_sections(keel, elf):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 2: walking and mapping'")
 def test_pt_translates_like_the_elf_and_the_mmu_agrees(keel, elf):
     """`pt ADDR` for addresses in the device tree below the kernel, text, rodata, bss and free
     RAM: the physical address and permissions the ELF implies, and the MMU's own answer (AT)
@@ -321,6 +330,7 @@ def test_pt_translates_like_the_elf_and_the_mmu_agrees(keel, elf):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 4'")
 def test_mmu_refuses_writes_to_kernel_text(keel, elf):
     """The hardware, not just the table dump: a write to kernel code is a permission fault."""
     k = keel.boot()
@@ -335,6 +345,7 @@ def test_mmu_refuses_writes_to_kernel_text(keel, elf):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 4'")
 def test_identity_map_and_stack_guard_page_are_gone(keel, elf):
     """Low addresses (the boot identity map) and the page under the boot stack translate to
     nothing, in the table and in the MMU."""

@@ -3,14 +3,17 @@
 Fault addresses come from nm; the tick rate is measured with the guest's own counter; idle
 cost is read from the host's accounting of QEMU's CPU time.
 """
+import os
 import random
 import re
 import subprocess
+import sys
 import time
 
 import pytest
 
-from harness import toolprefix
+import replay
+from harness import ROOT, toolprefix
 
 LAB = 3
 TITLE = "exceptions"
@@ -18,6 +21,8 @@ HANDOUT = "handouts/03-exceptions.md"
 
 FRAME_LINE = re.compile(r"^  #(\d+)  0x([0-9a-f]{16})  (\S+?)(?:\+0x([0-9a-f]+))?$", re.M)
 HALTED_STATUS = 125  # halt() ends QEMU with this status under the grader (semihosting)
+REPLAYING = "handouts/debugging.md, 'Replaying a failed test'"
+WHO_WROTE = "handouts/debugging.md, 'Who wrote this? A worked example'"
 
 # kind: (exception class text, cause text or None, function that faults, FAR symbol or None)
 FAULTS = {
@@ -54,6 +59,7 @@ def parse_report(k, text):
 
 @pytest.mark.points(6)
 @pytest.mark.parametrize("kind", list(FAULTS))
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 2: decoding ESR_EL1'")
 def test_fault_report_names_class_cause_and_address(keel, elf, kind):
     """`fault KIND`: the report gives the exception class and cause in words, the faulting
     address (FAR) and pc with its function, a backtrace from the fault, then the kernel stops
@@ -108,6 +114,7 @@ def test_fault_report_names_class_cause_and_address(keel, elf, kind):
 
 
 @pytest.mark.points(8)
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 2: decoding ESR_EL1'")
 def test_brk_is_reported_and_execution_resumes(keel, elf):
     """A kernel `brk` is reported (class, immediate, pc, and a backtrace that crosses the
     exception through the trap frame's frame record) and execution continues after it."""
@@ -138,6 +145,7 @@ def test_brk_is_reported_and_execution_resumes(keel, elf):
 
 @pytest.mark.points(8)
 @pytest.mark.parametrize("hz", [100, 1000])
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 4: the timer'")
 def test_tick_rate_matches_the_configured_rate(keel, hz):
     """Over a span measured by the guest's own counter (CNTVCT), ticks arrive at the
     configured rate within 2%.  At 1000 Hz a deadline set from "now" instead of from the
@@ -216,6 +224,7 @@ def test_out_of_range_hz_gets_a_message_and_100_hz(keel, value):
 
 @pytest.mark.points(10)
 @pytest.mark.timeout(40)
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 5: input by interrupt'")
 def test_idle_prompt_costs_no_host_cpu_and_input_still_arrives(keel):
     """Waiting at the prompt for 2 s, QEMU uses well under 0.3 s of host CPU (the CPU sleeps
     in wfi instead of polling the UART); typed input still arrives and echoes."""
@@ -234,6 +243,7 @@ def test_idle_prompt_costs_no_host_cpu_and_input_still_arrives(keel):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 5: input by interrupt'")
 def test_typing_while_busy_is_buffered_by_the_interrupt(keel):
     """While the kernel spins with interrupts on, the UART interrupt stores what is typed:
     `busy` sees a whole line arrive, counts exactly the characters sent meanwhile, and the
@@ -250,9 +260,10 @@ def test_typing_while_busy_is_buffered_by_the_interrupt(keel):
                  what="'busy: spinning for up to 5000 ms, or until a line is typed'")
         typed = random.choice(["irqs", "ticks", "help"]) + " " * random.randint(0, 6)
         k.send(typed)
+        # busy may legitimately spin, silent, for its whole 5 s (quiet=).
         match = k.expect(r"^busy: done after \d+ ms; (\d+) characters arrived meanwhile$",
                          timeout=15, what="'busy: done after T ms; N characters arrived meanwhile'",
-                         section=section)
+                         section=section, quiet=8)
         k.prompt()
         if match.group(1) != "0" or attempt == 2:
             break
@@ -269,6 +280,7 @@ def test_typing_while_busy_is_buffered_by_the_interrupt(keel):
 
 
 @pytest.mark.points(6)
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 5: input by interrupt'")
 def test_a_burst_of_typed_lines_all_arrive(keel):
     """Many lines typed ahead in one burst, far more than the UART's 16-byte FIFO holds:
     the receive interrupt must keep up and never lose one (handouts: the order of clearing
@@ -315,6 +327,7 @@ def test_kernel_registers_survive_timer_interrupts(keel):
 
 
 @pytest.mark.points(6)
+@pytest.mark.section("handouts/03-exceptions.md, 'Measuring'")
 def test_interrupt_path_instruction_count(keel):
     """With -icount shift=0 the PMU counts instructions exactly: `bench` takes real
     interrupts through your vectors and dispatch; the path must be short (under 400)."""
@@ -327,3 +340,47 @@ def test_interrupt_path_instruction_count(keel):
     count = int(match.group(1))
     assert 30 <= count < 400, k.explain("between 30 and 400 instructions", got=count,
                                         section="handouts/03-exceptions.md, 'Measuring'")
+
+
+@pytest.mark.points(4)
+@pytest.mark.timeout(60)
+@pytest.mark.section(WHO_WROTE)
+def test_replay_runs_back_from_the_fault_to_the_corrupting_store(keel, elf):
+    """test=corrupt, recorded under QEMU's record/replay: the fault report names report()
+    and the corrupted pointer's value; the replay prints the same bytes as the recording;
+    and GDB, running the replay backwards from the fault with keel-who-wrote, stops on the
+    store in record_reading() that wrote the bad pointer (checked with nm and objdump)."""
+    k = keel.boot(bootargs="test=corrupt", record=True)
+    section = "handouts/03-exceptions.md, 'Exercise 2: decoding ESR_EL1'"
+    k.expect(r"^Kernel fault: .*$", timeout=20, what="'Kernel fault: ...' from test=corrupt",
+             section=section)
+    status = k.wait_exit(timeout=10, section=section)
+    what, far, pc, pc_name, _ = parse_report(k, k.output[k.output.rfind("Kernel fault:"):])
+    bad = (k.nonce << 4) + 4  # the fifth reading, which lands on total_at
+    assert what and re.fullmatch(r"data abort at EL1 \(EC 0x25\): translation fault, level "
+                                 r"[0-3], on a write", what) and far == bad, k.explain(
+        f"a write fault at 0x{bad:x}, the value the stray store left in total_at",
+        got=f"{what}, FAR {hex(far) if far is not None else None}", section=section)
+    assert pc_name == "report" and status == HALTED_STATUS, k.explain(
+        "the fault in report(), then the kernel halted", got=f"{pc_name}, status {status}")
+
+    recorded, replayed = replay.replay_output(k.session, timeout=30)
+    assert recorded and replayed == recorded, k.explain(
+        f"the replay to print the recording's {len(recorded)} bytes exactly",
+        got=f"{len(replayed)} bytes, differing", section=REPLAYING)
+
+    script = k.log_path + ".gdb"
+    with open(script, "w") as f:
+        f.write("break trap_el1_sync\ncontinue\nkeel-who-wrote selftest_logbook.total_at\n"
+                'python print("KEEL-PC 0x%x" % (int(gdb.parse_and_eval("$pc")) & (2**64 - 1)))\n')
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "replay.py"), "gdb",
+                          k.session.dir, "--batch", script], capture_output=True, text=True,
+                         timeout=40).stdout
+    at = re.search(r"^KEEL-PC 0x([0-9a-f]+)$", out, re.M)
+    stop = int(at.group(1), 16) if at else None
+    store = instruction_at(k.command_line[k.command_line.index("-kernel") + 1], stop or 0)
+    assert stop and elf.function_at(stop)[0] == "record_reading" and \
+        re.match(r"str\s+x\d+, \[x\d+, w\d+", store) and f"into 0x{bad:x}" in out, k.explain(
+        f"GDB to stop on the 64-bit store in record_reading that writes 0x{bad:x}",
+        got=f"pc {hex(stop) if stop else None} ({elf.function_at(stop) if stop else '-'}: "
+        f"{store!r})\n" + out[-1500:], section=WHO_WROTE)

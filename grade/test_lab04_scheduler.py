@@ -38,6 +38,8 @@ def user_elf(k, name):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 4: into user space'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 1: the vector table and the trap frame'")
 def test_hello_world_from_el0(keel):
     """The first program prints from EL0 through write(); its exit status ends QEMU."""
     k = run_program(keel, "hello")
@@ -64,6 +66,8 @@ def argument_words(argc_parity):
 
 @pytest.mark.points(5)
 @pytest.mark.parametrize("argc_parity", ["even", "odd"])
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 4: into user space'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 1: the vector table and the trap frame'")
 def test_argv_arrives_intact(keel, argc_parity):
     """argv reaches main() intact: every string, its length, the NULL after the last, and
     argc as the exit status; x0 = argc, x1 = argv, SP 16-byte aligned, envp and auxv empty.
@@ -91,6 +95,7 @@ def test_argv_arrives_intact(keel, argc_parity):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/04-scheduler.md, 'The run queue'")
 def test_yielding_tasks_run_in_round_robin_order(keel):
     """Four tasks that print a token and yield run in round robin: every task once before
     any runs twice, in the same order every round; each prints its tokens in order, all
@@ -158,6 +163,8 @@ def test_registers_survive_interrupts_syscalls_and_switches(keel):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/04-scheduler.md, 'Preemption'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 4: the timer'")
 def test_spinning_tasks_cannot_starve_the_others(keel):
     """Two tasks spin forever; the timer still preempts them, so a sleeper wakes up and a
     child runs to completion."""
@@ -192,6 +199,8 @@ FAULTS = {
 
 @pytest.mark.points(3)
 @pytest.mark.parametrize("kind", list(FAULTS))
+@pytest.mark.section("handouts/04-scheduler.md, 'Faults in user code'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 2: decoding ESR_EL1'")
 def test_user_fault_kills_only_that_task(keel, kind):
     """`fault KIND` from the shell: the kernel kills just that task with a one-line report
     (task, cause in words, address, pc), the shell learns the signal, and keeps working."""
@@ -241,6 +250,7 @@ def test_user_fault_kills_only_that_task(keel, kind):
 
 
 @pytest.mark.points(15)
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 3: checking user pointers'")
 def test_bad_syscalls_and_pointers_get_the_documented_errors(keel):
     """badcall: unknown numbers give ENOSYS; NULL, kernel, unmapped and read-only pointers
     give EFAULT; bad descriptors EBADF; bad arguments EINVAL, ENOENT, ENOEXEC, ECHILD,
@@ -302,13 +312,15 @@ def test_running_out_of_slots_or_memory_is_eagain_or_enomem_and_loses_nothing(ke
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 2: address spaces'")
+@pytest.mark.earlier("handouts/02-paging.md, 'Exercise 3: unmapping'")
 def test_spawn_exit_cycles_give_every_frame_back(keel):
     """200 spawn/exit/wait cycles leave the free-frame count (sysinfo) where it started:
     user pages, page tables and kernel stacks all come back."""
     k = run_program(keel, "spawnloop 200")
     section = "handouts/04-scheduler.md, 'Exercise 2: address spaces'"
     match = k.expect(r"^spawnloop: 200 spawns; free frames before (\d+), after (\d+)$",
-                     timeout=60, what="spawnloop's summary", section=section)
+                     timeout=60, what="spawnloop's summary", section=section, quiet=30)
     before, after = int(match.group(1)), int(match.group(2))
     assert before == after and before > 0, k.explain(
         "the same free-frame count before and after", got=f"{before} and {after}",
@@ -643,6 +655,7 @@ def too_big(hello):
 
 
 @pytest.mark.points(15)
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 1: loading ELF files'")
 def test_malformed_elf_files_are_refused(keel):
     """Corrupted copies of hello (bad header fields, program headers outside the file,
     segments outside the file, below USER_MIN, in the kernel, wrapping around, in the stack's
@@ -874,6 +887,8 @@ def test_a_first_program_that_cannot_start_is_a_clear_refusal(keel):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/04-scheduler.md, 'The shell'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 5: input by interrupt'")
 def test_shell_runs_programs_by_name(keel):
     """At boot, init starts the shell; it runs programs from the boot archive with their
     arguments, says when one is missing or fails, and comes back to its prompt."""
@@ -897,6 +912,7 @@ def test_shell_runs_programs_by_name(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/04-scheduler.md, 'Measuring'")
 def test_syscall_and_switch_instruction_counts(keel):
     """With -icount shift=0, `bench` counts instructions of a null system call round trip
     and of a yield-to-yield switch: both must be real measurements, and short."""

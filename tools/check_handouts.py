@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks that every lab has its handout and answer key, that every handout section the
-graders cite in their failure messages ("handouts/02-paging.md, 'Exercise 1'") exists as a
-heading there, and that every path of the tree that a handout, answer key, doc or the README
-names (`kernel/mm/frame.c`, `labs/04-scheduler/*.c`) exists.  Prints file:line for each
-problem and exits non-zero if there is any.
+graders cite in their failure messages ("handouts/02-paging.md, 'Exercise 1'") exists
+there (as a heading, or as the bold lead-in of a hint: "- **A silent hang right after the
+`RAM:` line** means ..."), and that every path of the tree that a handout, answer key, doc
+or the README names (`kernel/mm/frame.c`, `labs/04-scheduler/*.c`) exists.  Prints
+file:line for each problem and exits non-zero if there is any.
 
     check_handouts.py            (run by .ci/run)
 """
@@ -13,8 +14,9 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CITATION = re.compile(r"""handouts/(\d\d-[\w-]+\.md)(?:, '([^']+)')?""")
+CITATION = re.compile(r"""handouts/([\w-]+\.md)(?:, '([^']+)')?""")
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+HINT = re.compile(r"^(?:- |\d+\. )?\*\*(.+?)\*\*")  # a bullet's (or a paragraph's) bold lead-in
 
 
 # A path in the tree: starts with one of its top-level folders.  Placeholders such as
@@ -48,8 +50,14 @@ def cited_paths_missing():
 
 
 def headings(path):
+    """The headings and the bold lead-ins of a handout: what a citation may name."""
+    found = []
     with open(path, encoding="utf-8") as f:
-        return [HEADING.match(line).group(1) for line in f if HEADING.match(line)]
+        for line in f:
+            match = HEADING.match(line) or HINT.match(line)
+            if match:
+                found.append(match.group(1))
+    return found
 
 
 def main():

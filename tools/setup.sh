@@ -41,7 +41,9 @@ want_build() {
     want make make
     want python3 python3
 }
-want_qemu() { want qemu-system-aarch64 qemu-system-arm; }
+# qemu-img makes the image that QEMU's record/replay keeps its snapshots in (replays of failed
+# tests run backwards only with it); Homebrew's qemu has it, Debian's is in qemu-utils.
+want_qemu() { want qemu-system-aarch64 qemu-system-arm; want qemu-img qemu-utils; }
 want_gdb() {
     command -v gdb-multiarch >/dev/null 2>&1 || command -v aarch64-elf-gdb >/dev/null 2>&1 ||
         want gdb-multiarch gdb-multiarch

@@ -44,6 +44,7 @@ static const struct selftest selftests[] = {
 #endif
 #if LAB >= 3
     {"irq-registers", selftest_irq_registers},
+    {"corrupt", selftest_corrupt}, // a bug on purpose, for replays (corrupt_selftest.c)
 #endif
 #if LAB >= 4
     {"context-switch", selftest_context_switch},

@@ -19,5 +19,8 @@ void selftest_map_twice(uint32_t nonce);
 void selftest_tlb_remap(uint32_t nonce);
 void selftest_junk_tables(uint32_t nonce);
 #endif
+#if LAB >= 3
+void selftest_corrupt(uint32_t nonce); // kernel/debug/corrupt_selftest.c
+#endif
 
 #endif

@@ -11,6 +11,7 @@ KERNEL_SRCS += \
 	kernel/dev/console_input.c \
 	kernel/debug/mon_trap.c \
 	kernel/debug/regs_selftest.c \
+	kernel/debug/corrupt_selftest.c \
 	kernel/debug/regs_hold.S
 
 KERNEL_HDRS += \

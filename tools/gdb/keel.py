@@ -10,19 +10,39 @@
                     (from lab 1 on: the boot table too)
     keel-tf [ADDR]  a trap frame (default: the one the current exception saved; lab 3 on)
     keel-tasks      the task table: pid, state, name, kernel stack (lab 4 on)
+    keel-user NAME  load the symbols of user program NAME (build/labN/user/NAME.elf),
+                    in place of the previous program's
 Commands a lab's kernel cannot support yet say so and which lab adds what they need.
+
+In a replay (`make replay TEST=...`, `make lab-N replay`; tools/replay.py), which can also
+run backwards (reverse-stepi, reverse-next, reverse-continue):
+
+    keel-who-wrote EXPR   run backwards to the last store that changed EXPR (a variable, a
+                          field, *(long *)0x...), and stop just before that store
+    keel-back-to-fault    run backwards to the exception entry that led to the fault being
+                          reported now, and stop on the instruction that raised it
+    keel-serial [N]       the last N (default 30) lines the serial line showed up to this
+                          point of the replay (a second QEMU replays to the same instruction)
+    keel-replay-banner    what this replay is, and these commands
 """
 import os
 import re
+import shutil
+import subprocess
+import sys
 
 import gdb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SESSION = os.environ.get("KEEL_GDB_SESSION") or os.path.join(ROOT, "build", "gdb-session")
+REPLAY = os.environ.get("KEEL_REPLAY")  # the recording's directory, set by tools/replay.py
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from diagnose import describe_esr  # noqa: E402  (ESR_EL1 in the kernel's words)
 
 
 class KeelPrefix(gdb.Command):
-    """Keel's commands: keel-attach, keel-el, keel-sym, keel-pt, keel-tf, keel-tasks."""
+    """Keel's commands: keel-attach, keel-el, keel-sym, keel-pt, keel-tf, keel-tasks, keel-user
+    (in replays: keel-who-wrote, keel-back-to-fault, keel-serial, keel-replay-banner)."""
 
     def __init__(self):
         super().__init__("keel", gdb.COMMAND_USER, prefix=True)
@@ -186,6 +206,227 @@ class KeelTasks(gdb.Command):
                   f"0x{int(t['kstack_top']) & (2**64 - 1):016x}  {int(t['asid'])}")
 
 
+class KeelUser(gdb.Command):
+    """keel-user NAME: load user program NAME's symbols (all programs are linked at the same
+    addresses, so only one program's symbols at a time)."""
+
+    loaded = None
+
+    def __init__(self):
+        super().__init__("keel-user", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        lab = re.search(r"build/lab(\d+)/", gdb.current_progspace().filename or "")
+        if not arg or not (lab or REPLAY):
+            raise gdb.GdbError("usage: keel-user NAME (with a lab's kernel.elf loaded)")
+        # A replay keeps copies of the programs it ran; else the lab's build has them.
+        folders = [os.path.join(REPLAY, "user")] if REPLAY else []
+        if lab:
+            folders.append(os.path.join(ROOT, "build", f"lab{lab.group(1)}", "user"))
+        paths = [os.path.join(folder, arg + ".elf") for folder in folders]
+        path = next((p for p in paths if os.path.exists(p)), None)
+        if path is None:
+            raise gdb.GdbError("no " + " or ".join(os.path.relpath(p, ROOT) for p in paths))
+        for objfile in gdb.objfiles():
+            if objfile.filename.endswith(".elf") and "/user/" in objfile.filename:
+                gdb.execute(f"remove-symbol-file {objfile.filename}", to_string=True)
+        gdb.execute(f"add-symbol-file {path}", to_string=True)
+        print(f"symbols of {arg} loaded ({os.path.relpath(path, ROOT)})")
+
+
+# --- replays ------------------------------------------------------------------------------
+
+
+def in_replay():
+    if not REPLAY:
+        raise gdb.GdbError("only in a replay: `make replay TEST=NAME` for a failed test, or "
+                           "`make lab-N qemu RECORD=1` and then `make lab-N replay`")
+
+
+def replay_icount():
+    """The replay's instruction count (QEMU's `info replay`)."""
+    out = gdb.execute("monitor info replay", to_string=True)
+    match = re.search(r"instruction count = (\d+)", out)
+    return int(match.group(1)) if match else None
+
+
+def where(address):
+    """'function+0xoff (file:line)' for a code address."""
+    name = gdb.execute(f"keel-sym 0x{address:x}", to_string=True).split()[-1]
+    sal = gdb.find_pc_line(address)
+    if sal.symtab is not None:
+        name += f" ({os.path.relpath(sal.symtab.fullname(), ROOT)}:{sal.line})"
+    return name
+
+
+def instruction(address):
+    out = gdb.execute(f"x/i 0x{address:x}", to_string=True)
+    return out.split(":", 1)[-1].strip()
+
+
+def read_bytes(address, size):
+    return bytes(gdb.selected_inferior().read_memory(address, size))
+
+
+def pc():
+    return int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
+
+
+def settle_before_change(changed, limit=8):
+    """Steps (backwards or forwards, a few instructions at most) to the instruction after
+    which changed() becomes true: it is then the next one to run."""
+    if changed():
+        for _ in range(limit):
+            gdb.execute("reverse-stepi", to_string=True)
+            if not changed():
+                return
+    else:
+        for _ in range(limit):
+            gdb.execute("stepi", to_string=True)
+            if changed():
+                gdb.execute("reverse-stepi", to_string=True)
+                return
+
+
+class KeelWhoWrote(gdb.Command):
+    """keel-who-wrote EXPR: run backwards to the last store that changed EXPR."""
+
+    def __init__(self):
+        super().__init__("keel-who-wrote", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        in_replay()
+        if not arg:
+            raise gdb.GdbError("usage: keel-who-wrote EXPR (a variable, a field, "
+                               "*(long *)0x...)")
+        value = gdb.parse_and_eval(arg)
+        if value.address is None:
+            raise gdb.GdbError(f"{arg} is not something in memory")
+        address, size = int(value.address) & (2**64 - 1), value.type.sizeof
+        start, now = replay_icount(), read_bytes(address, size)
+        before_count = len(gdb.breakpoints() or ())
+        gdb.execute(f"watch -l {arg}", to_string=True)
+        watch = gdb.breakpoints()[-1] if len(gdb.breakpoints() or ()) > before_count else None
+        try:
+            gdb.execute("reverse-continue", to_string=True)
+        finally:
+            if watch is not None:
+                watch.delete()
+        if replay_icount() == 0:  # back at the start: no store found
+            print(f"No store changed {arg} since the start of the recording: its value comes "
+                  "from the kernel image (.data) or from before the first instruction.")
+            return
+        # QEMU stops near the store, usually just after it.  Settle on the store itself:
+        # the next instruction to run, with memory still holding the old value.
+        settle_before_change(lambda: read_bytes(address, size) == now)
+        old = int.from_bytes(read_bytes(address, size), "little")
+        new = int.from_bytes(now, "little")
+        print(f"The last store to {arg} (0x{address:x}, {size} bytes) before instruction "
+              f"{start} of the replay:")
+        print(f"  0x{pc():016x}  {where(pc())}")
+        print(f"  {instruction(pc())}")
+        print(f"  changes 0x{old:x} into 0x{new:x}. Stopped just before it (instruction "
+              f"{replay_icount()}): `bt` shows who called, `stepi` makes the store.")
+
+
+VECTOR_SYNC_ENTRIES = (0x000, 0x200, 0x400, 0x600)  # synchronous: EL1t, EL1h, EL0 64, EL0 32
+
+
+class KeelBackToFault(gdb.Command):
+    """keel-back-to-fault: run backwards to the exception that led here (a fault report)."""
+
+    def __init__(self):
+        super().__init__("keel-back-to-fault", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        in_replay()
+        registers = {}
+        for name in ("VBAR", "ESR_EL1", "ELR_EL1", "FAR_EL1"):  # QEMU calls it VBAR
+            try:
+                registers[name] = int(gdb.parse_and_eval(f"${name}")) & (2**64 - 1)
+            except gdb.error:
+                registers[name] = 0
+        vbar = registers["VBAR"]
+        entries = [vbar + offset for offset in VECTOR_SYNC_ENTRIES]
+        start = replay_icount()
+        stops = [gdb.Breakpoint(f"*0x{a:x}", internal=True) for a in entries]
+        try:
+            gdb.execute("reverse-continue", to_string=True)
+        finally:
+            for b in stops:
+                b.delete()
+        if replay_icount() == 0:
+            print("No exception was taken since the start of the recording.")
+            return
+        # QEMU stops near the exception; settle on the instruction that raised it (for a
+        # synchronous exception ELR_EL1 holds its address), so that it is the next to run.
+        elr = registers["ELR_EL1"]
+        if pc() in entries:
+            gdb.execute("reverse-stepi", to_string=True)
+        for _ in range(8):
+            if pc() == elr or not elr:
+                break
+            gdb.execute("stepi", to_string=True)
+        print(f"Back at the instruction that raised the exception (instruction "
+              f"{replay_icount()}; the report was at {start}):")
+        print(f"  0x{pc():016x}  {where(pc())}")
+        print(f"  {instruction(pc())}")
+        esr = registers["ESR_EL1"]
+        text = f"  It raises ESR_EL1 0x{esr:08x}: {describe_esr(esr)}"
+        if (esr >> 26) & 0x3F in (0x20, 0x21, 0x24, 0x25):
+            text += f", FAR_EL1 0x{registers['FAR_EL1']:x}"
+        print(text + ". Registers and memory are as they were just before it: `info "
+              "registers`, `bt`, `keel-who-wrote EXPR` for a bad value.")
+
+
+class KeelSerial(gdb.Command):
+    """keel-serial [N]: the last N lines of serial output up to this point of the replay."""
+
+    def __init__(self):
+        super().__init__("keel-serial", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        in_replay()
+        lines = int(arg) if arg.strip() else 30
+        icount = replay_icount()
+        python = shutil.which("python3") or "python3"  # GDB's own sys.executable may not run
+        result = subprocess.run([python, os.path.join(ROOT, "tools", "replay.py"), "serial",
+                                 REPLAY, str(icount)], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise gdb.GdbError(result.stderr.strip() or "keel-serial failed")
+        text = result.stdout.rstrip("\n").split("\n")
+        print(f"Serial output up to instruction {icount} (last {min(lines, len(text))} "
+              "lines):")
+        for line in text[-lines:]:
+            print("  | " + line)
+
+
+class KeelReplayBanner(gdb.Command):
+    """keel-replay-banner: what this replay is, and the commands for it."""
+
+    def __init__(self):
+        super().__init__("keel-replay-banner", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        in_replay()
+        import json
+        with open(os.path.join(REPLAY, "session.json")) as f:
+            info = json.load(f)
+        what = f"grader test {info['test']}" if info.get("test") else "a recorded session"
+        print(f"\nKeel replay of {what}, lab {info.get('lab')} build ({os.path.relpath(REPLAY, ROOT)}).")
+        end = info.get("end_icount")
+        print("Stopped at the first instruction. `continue` runs to "
+              + (f"where the test gave up (instruction {end}), " if end else "")
+              + "the kernel's power_exit/power_off, or the end of the recording.")
+        if not info.get("snapshots"):
+            print("No snapshots (qemu-img is missing: install qemu-utils): forwards only.")
+        print("  keel-back-to-fault    back to the instruction that raised the reported fault")
+        print("  keel-who-wrote EXPR   back to the last store that changed EXPR")
+        print("  keel-serial [N]       the serial output up to this point")
+        print("  reverse-stepi, reverse-next, reverse-continue; `monitor info replay`: where "
+              "you are, in instructions\n")
+
+
 KeelPrefix()
 KeelAttach()
 KeelEl()
@@ -193,3 +434,8 @@ KeelSym()
 KeelPt()
 KeelTf()
 KeelTasks()
+KeelUser()
+KeelWhoWrote()
+KeelBackToFault()
+KeelSerial()
+KeelReplayBanner()
