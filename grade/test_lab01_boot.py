@@ -106,6 +106,7 @@ def test_ram_size_and_boot_arguments_reported(keel):
 
 
 @pytest.mark.points(3)
+@pytest.mark.section("handouts/01-boot.md, 'The memory map'")
 def test_too_little_ram_is_refused_with_a_message(keel):
     """With less RAM than Keel needs (8 MiB) the kernel says so and powers off, instead of
     failing later in some odd way; with so little that QEMU cannot even load the kernel
@@ -139,6 +140,7 @@ BAD_NONCES = {
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("case", list(BAD_NONCES))
+@pytest.mark.section("handouts/01-boot.md, 'The device tree and boot arguments'")
 def test_bad_boot_numbers_get_a_message_and_the_default(keel, case):
     """A numeric boot argument that is not a number, does not fit in 64 bits, or is outside
     its range (nonce=: 0 to 2^32 - 1) gets a message naming the argument, the value and the
@@ -161,6 +163,7 @@ def test_bad_boot_numbers_get_a_message_and_the_default(keel, case):
 
 
 @pytest.mark.points(2)
+@pytest.mark.section("handouts/01-boot.md, 'The device tree and boot arguments'")
 def test_command_line_problems_get_a_message(keel):
     """More than 64 words: the rest is ignored, and the kernel says from which word on.  More
     than 1023 bytes: the line is cut, with a message.  A self-test that does not exist is
@@ -187,6 +190,7 @@ def test_command_line_problems_get_a_message(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/01-boot.md, 'The device tree and boot arguments'")
 def test_malformed_boot_arguments_do_no_harm(keel):
     """The boot arguments are input: a command line longer than 1023 bytes is cut short, and
     the kernel says so; words after the 64th are ignored (a test=panic there does not run);

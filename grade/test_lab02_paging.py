@@ -85,6 +85,7 @@ def test_frame_counts_match_memory_size(keel, elf, mem):
 
 
 @pytest.mark.points(4)
+@pytest.mark.section("handouts/02-paging.md, 'Physical memory'")
 def test_ram_beyond_4_gib_is_left_unused_and_said_so(keel, elf):
     """With 8 GiB of RAM the kernel boots, says that it uses the first 4 GiB (the bitmap's
     limit), manages every frame from _end to 4 GiB past the start of RAM, and maps them."""
@@ -194,6 +195,7 @@ def test_unmap_takes_the_page_away_and_frees_its_frame(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 2: walking and mapping'")
 def test_mapping_a_mapped_page_panics_naming_it(keel):
     """test=map-twice: pt_map of a page that is mapped already (to another frame) panics and
     names the address, or refuses with an error and leaves the first mapping alone; it never
@@ -213,6 +215,7 @@ def test_mapping_a_mapped_page_panics_naming_it(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/02-paging.md, 'The TLB'")
 def test_unmap_leaves_no_stale_translation_in_the_tlb(keel):
     """test=tlb-remap: a page is read through (so the TLB holds its translation), unmapped and
     mapped again to a second frame; a read through it sees the second frame.  A pt_unmap
@@ -226,6 +229,7 @@ def test_unmap_leaves_no_stale_translation_in_the_tlb(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/02-paging.md, 'Exercise 2: walking and mapping'")
 def test_new_page_tables_start_empty_even_in_used_frames(keel):
     """test=junk-tables: every free frame is allocated and freed (so all hold the junk
     0x6b, which reads as a valid table descriptor), then a page is mapped where it needs a

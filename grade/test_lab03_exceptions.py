@@ -169,6 +169,8 @@ def test_tick_rate_matches_the_configured_rate(keel, hz):
 
 
 @pytest.mark.points(2)
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 4: the timer'")
+@pytest.mark.earlier("handouts/01-boot.md, 'The device tree and boot arguments'")
 def test_a_tick_rate_that_is_not_a_number_falls_back_to_the_default(keel):
     """hz=12x is not a number: the kernel says so and ticks at the default 100 Hz (measured
     over 20 ticks within 2%, under -icount with sleep=off, so that the idle CPU's time
@@ -200,6 +202,8 @@ BAD_HZ = {
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("value", list(BAD_HZ))
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 4: the timer'")
+@pytest.mark.earlier("handouts/01-boot.md, 'The device tree and boot arguments'")
 def test_out_of_range_hz_gets_a_message_and_100_hz(keel, value):
     """hz= outside 1..1000, however large, gets a message naming it and the default, and the
     timer really ticks at the default 100 Hz (measured as in the tick-rate test, over 20
@@ -305,6 +309,7 @@ def test_a_burst_of_typed_lines_all_arrive(keel):
 
 
 @pytest.mark.points(8)
+@pytest.mark.section("handouts/03-exceptions.md, 'Exercise 1: the vector table and the trap frame'")
 def test_kernel_registers_survive_timer_interrupts(keel):
     """test=irq-registers at 1000 Hz under -icount: x0-x30, SP_EL0 and NZCV hold patterns
     from the nonce while the kernel spins through 12 timer ticks and some 48 interrupts

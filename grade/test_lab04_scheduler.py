@@ -123,6 +123,7 @@ def test_yielding_tasks_run_in_round_robin_order(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/04-scheduler.md, 'The context switch'")
 def test_context_switch_keeps_callee_saved_registers(keel):
     """test=context-switch: two sides of context_switch (the boot stack and a partner on a
     stack of its own, no scheduler involved) put patterns from the nonce in x19-x29 and
@@ -139,6 +140,8 @@ def test_context_switch_keeps_callee_saved_registers(keel):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/04-scheduler.md, 'The context switch'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 1: the vector table and the trap frame'")
 def test_registers_survive_interrupts_syscalls_and_switches(keel):
     """`regs SEED 25` at 1000 Hz under -icount: it and a partner task fill x0-x30, SP, NZCV
     and TPIDR_EL0 with patterns from SEED, then yield (a switch), make a null system call
@@ -270,6 +273,8 @@ def test_bad_syscalls_and_pointers_get_the_documented_errors(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 3: checking user pointers'")
+@pytest.mark.earlier("handouts/02-paging.md, 'Exercise 2: walking and mapping'")
 def test_user_pointer_checks_cover_every_page(keel):
     """test=uaccess: a buffer from the first to the third of three user pages, whose middle
     page is missing, read-only, the kernel's, or writable: uaccess_ok must judge each
@@ -286,6 +291,8 @@ def test_user_pointer_checks_cover_every_page(keel):
 
 
 @pytest.mark.points(6)
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 2: address spaces'")
+@pytest.mark.earlier("handouts/02-paging.md, 'Exercise 1: the frame allocator'")
 def test_running_out_of_slots_or_memory_is_eagain_or_enomem_and_loses_nothing(keel):
     """exhaust: spawning until refused gives EAGAIN once 63 tasks (zombies included) exist,
     and ENOMEM first on an 8 MiB machine whose children stay alive; every failed spawn gives
@@ -329,6 +336,8 @@ def test_spawn_exit_cycles_give_every_frame_back(keel):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 2: address spaces'")
+@pytest.mark.earlier("handouts/02-paging.md, 'Exercise 1: the frame allocator'")
 def test_a_spawn_that_runs_out_of_memory_gives_every_frame_back(keel):
     """test=spawn-enomem: with every free frame taken but k, spawning hello is refused with
     ENOMEM and exactly k frames are free again, for k = 0, 1, 2, ... until the spawn
@@ -345,6 +354,7 @@ def test_a_spawn_that_runs_out_of_memory_gives_every_frame_back(keel):
 
 
 @pytest.mark.points(10)
+@pytest.mark.section("handouts/04-scheduler.md, 'Exercise 1: loading ELF files'")
 def test_bss_and_page_tails_are_zero_in_reused_frames(keel):
     """`zeroes` after `test=frames` (lab 2's self-test: every free frame allocated and freed,
     so every one holds frame_free's junk): spawning `hog` (4 GiB of .bss) is refused with
@@ -366,6 +376,7 @@ def test_bss_and_page_tails_are_zero_in_reused_frames(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/04-scheduler.md, 'The arguments'")
 def test_spawn_argument_limits_are_exact_and_overrun_nothing(keel):
     """bigargs: 32 arguments and 4096 bytes of strings are accepted and arrive intact, 33
     and 4097 get E2BIG; a witness task started just before each call still runs (a copy
@@ -386,6 +397,8 @@ def test_spawn_argument_limits_are_exact_and_overrun_nothing(keel):
 
 
 @pytest.mark.points(5)
+@pytest.mark.section("handouts/04-scheduler.md, 'Sleeping and waking'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 4: the timer'")
 def test_nanosleep_fails_at_once_or_sleeps_as_long_as_asked(keel):
     """sleepcheck: nanosleep with a bad `rem` fails with EFAULT before sleeping (a call that
     fails has no effect); sleeps whose seconds overflow a count of nanoseconds (2^64 ns and
@@ -428,6 +441,8 @@ def expect_or_explain(k, pattern, hint, **options):
 
 @pytest.mark.points(10)
 @pytest.mark.timeout(90)
+@pytest.mark.section("handouts/04-scheduler.md, 'Fuzzing the system calls'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 1: the vector table and the trap frame'")
 def test_syscall_fuzzer_finds_nothing(keel):
     """`fuzz SEED 10000` (SEED: this run's nonce): every combination of argument classes of
     every call but exit, each result as docs/syscalls.md says, every register but x0
@@ -493,6 +508,8 @@ STORM_KINDS = sum(STORM_CLASSES.values()) + 2  # and wfi, wfe: hints, no fault
 
 @pytest.mark.points(10)
 @pytest.mark.timeout(90)
+@pytest.mark.section("handouts/04-scheduler.md, 'Faults in user code'")
+@pytest.mark.earlier("handouts/03-exceptions.md, 'Exercise 2: decoding ESR_EL1'")
 def test_fault_storm_kills_each_child_rightly_and_loses_nothing(keel):
     """faultstorm: 45 rounds of every exception class a program at EL0 can cause, each in its
     own child (8 at a time, in an order drawn from the nonce): each child killed with the
@@ -773,6 +790,7 @@ def check_ignored_and_hello_runs(k, message, section):
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("kind", list(corrupt_archives()))
+@pytest.mark.section("handouts/04-scheduler.md, 'The boot archive'")
 def test_corrupt_boot_archive_is_refused_and_the_system_runs(keel, kind):
     """A malformed extra boot archive (archive=): the kernel names what is wrong with it,
     ignores it, and runs hello from the built-in archive.  Each kind breaks one rule of the
@@ -802,6 +820,7 @@ BAD_ARCHIVE_ADDRESSES = {
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("kind", list(BAD_ARCHIVE_ADDRESSES))
+@pytest.mark.section("handouts/04-scheduler.md, 'The boot archive'")
 def test_bad_archive_address_is_refused_and_the_system_runs(keel, kind):
     """archive= that is not a number, not page-aligned, below the kernel's end (the device
     tree's and the kernel's own memory) or past the end of RAM: refused with a message, and
@@ -816,6 +835,8 @@ def test_bad_archive_address_is_refused_and_the_system_runs(keel, kind):
 
 
 @pytest.mark.points(2)
+@pytest.mark.section("handouts/04-scheduler.md, 'The first task'")
+@pytest.mark.earlier("handouts/01-boot.md, 'The device tree and boot arguments'")
 def test_boot_flags_match_whole_words(keel):
     """`monitorx` is not `monitor`: Keel runs the command after `--` as pid 1, not the
     kernel monitor."""
@@ -842,6 +863,8 @@ ARCHIVE_PLACES = {
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("place", list(ARCHIVE_PLACES))
+@pytest.mark.section("handouts/04-scheduler.md, 'The boot archive'")
+@pytest.mark.earlier("handouts/02-paging.md, 'Physical memory'")
 def test_extra_archive_with_big_ram_is_used_or_refused_clearly(keel, place):
     """With 8 or 16 GiB of RAM, an extra archive inside the 4 GiB Keel uses is found; one
     beyond them (where the grader's loader once put it: at half the RAM) or running across
@@ -865,6 +888,7 @@ def test_extra_archive_with_big_ram_is_used_or_refused_clearly(keel, place):
 
 
 @pytest.mark.points(3)
+@pytest.mark.section("handouts/04-scheduler.md, 'The first task'")
 def test_a_first_program_that_cannot_start_is_a_clear_refusal(keel):
     """`-- NAME ARGS` naming no program, a file that is not one, or too many arguments: the
     kernel says which and why, and powers off with status 127 (no panic: it is bad boot

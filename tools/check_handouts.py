@@ -2,12 +2,15 @@
 """Checks that every lab has its handout and answer key, that every handout section the
 graders cite in their failure messages ("handouts/02-paging.md, 'Exercise 1'") exists
 there (as a heading, or as the bold lead-in of a hint: "- **A silent hang right after the
-`RAM:` line** means ..."), and that every path of the tree that a handout, answer key, doc
-or the README names (`kernel/mm/frame.c`, `labs/04-scheduler/*.c`) exists.  Prints
-file:line for each problem and exits non-zero if there is any.
+`RAM:` line** means ..."), that every grader test names its own section with
+@pytest.mark.section (what its failure messages cite when a check names none), and that
+every path of the tree that a handout, answer key, doc or the README names
+(`kernel/mm/frame.c`, `labs/04-scheduler/*.c`) exists.  Prints file:line for each problem
+and exits non-zero if there is any.
 
     check_handouts.py            (run by .ci/run)
 """
+import ast
 import glob
 import os
 import re
@@ -49,6 +52,23 @@ def cited_paths_missing():
     return problems
 
 
+def tests_without_a_section():
+    """file:line problems for grader tests that have no @pytest.mark.section."""
+    problems = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "grade", "test_*.py"))):
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read(), path)
+        for node in tree.body:
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+                continue
+            marks = [d.func.attr for d in node.decorator_list if isinstance(d, ast.Call)
+                     and isinstance(d.func, ast.Attribute)]
+            if "section" not in marks:
+                problems.append(f"{os.path.relpath(path, ROOT)}:{node.lineno}: {node.name} has "
+                                "no @pytest.mark.section (the handout section its failures cite)")
+    return problems
+
+
 def headings(path):
     """The headings and the bold lead-ins of a handout: what a citation may name."""
     found = []
@@ -83,13 +103,14 @@ def main():
                 elif section and not any(section in h for h in headings(path)):
                     problems.append(f"{where}: cites section '{section}', which is not a "
                                     f"heading of handouts/{handout}")
+    problems += tests_without_a_section()
     problems += cited_paths_missing()
     for p in problems:
         print(p)
     if problems:
         sys.exit(1)
     print(f"handouts: {len(labs)} labs, every handout and answer key present, every cited "
-          "section and every named path found")
+          "section, every test's own section and every named path found")
 
 
 if __name__ == "__main__":
