@@ -26,7 +26,6 @@ import re
 import secrets
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +40,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import diagnose  # noqa: E402  (tools/diagnose.py: where a stuck Keel is, in words)
 import mkcpio  # noqa: E402  (tools/mkcpio.py: the same packer the build uses)
 import replay  # noqa: E402  (tools/replay.py: QEMU's record/replay, and GDB on a replay)
+from toolchain import gdb_program, toolprefix  # noqa: E402,F401  (tests import toolprefix)
 import milestones  # noqa: E402  (grade/milestones.py: the boot, line by line)
 BUILD = os.path.join(ROOT, "build")
 LOG_DIR = os.path.join(BUILD, "grade", "logs")
@@ -59,14 +59,6 @@ BOOT_TIMEOUT = 10
 QUIET = 2.0
 # In a recording, how long typing waits for a character's echo before it types the next.
 RECORD_TYPING_PAUSE = 0.2
-
-
-def toolprefix():
-    for prefix in ("aarch64-linux-gnu-", "aarch64-none-elf-", "aarch64-elf-"):
-        if any(os.access(os.path.join(d, prefix + "nm"), os.X_OK)
-               for d in os.environ.get("PATH", "").split(os.pathsep)):
-            return prefix
-    return "aarch64-linux-gnu-"
 
 
 def kernel_path(lab):
@@ -577,11 +569,7 @@ class Gdb:
             f.write(f"set pagination off\nset confirm off\nset architecture aarch64\n"
                     f"file {kernel_path(lab)}\ntarget remote 127.0.0.1:{port}\n{script}\n")
         self.log_path = log_path
-        gdb = next((g for g in ("gdb-multiarch", "aarch64-elf-gdb", "aarch64-linux-gnu-gdb")
-                    if any(os.access(os.path.join(d, g), os.X_OK)
-                           for d in os.environ.get("PATH", "").split(os.pathsep))),
-                   "gdb-multiarch")
-        self.process = subprocess.Popen([gdb, "-q", "-nx", "-batch", "-x", self.script_path],
+        self.process = subprocess.Popen([gdb_program(), "-q", "-nx", "-batch", "-x", self.script_path],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, text=True, cwd=ROOT)
 

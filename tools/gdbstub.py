@@ -13,6 +13,7 @@ Connecting stops the virtual machine (QEMU does that for every GDB); detach() le
 on.  The protocol is described in GDB's manual, appendix "GDB Remote Serial Protocol";
 only the handful of packets used here are implemented.
 """
+import contextlib
 import re
 import socket
 
@@ -165,6 +166,19 @@ class Stub:
     def physical_memory(self, on):
         """Switches memory reads to physical addresses (QEMU's own extension)."""
         self.request(f"Qqemu.PhyMemMode:{1 if on else 0}")
+
+    @contextlib.contextmanager
+    def physical(self):
+        """`with stub.physical():` reads physical addresses inside, virtual ones again after
+        (even when a read inside fails)."""
+        self.physical_memory(True)
+        try:
+            yield self
+        finally:
+            try:
+                self.physical_memory(False)
+            except StubError:
+                pass
 
     def monitor(self, command):
         """Runs a QEMU monitor (HMP) command, as GDB's `monitor` does; returns its output."""

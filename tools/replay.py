@@ -36,6 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GRADE_REPLAYS = os.path.join(ROOT, "build", "grade", "replay")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from gdbstub import Stub, StubError  # noqa: E402
+from toolchain import gdb_program  # noqa: E402
 
 
 def make_snapshot_image(path):
@@ -242,13 +243,6 @@ def cmd_gdb(args):
         qemu.kill()
         qemu.wait()
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def gdb_program():
-    for name in ("gdb-multiarch", "aarch64-elf-gdb", "aarch64-linux-gnu-gdb"):
-        if shutil.which(name):
-            return name
-    return "gdb-multiarch"
 
 
 def replay_output(session, timeout=60):

@@ -110,6 +110,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import harness  # noqa: E402  (the graders' harness: boots QEMU, talks over the serial line)
 import pytest  # noqa: E402  (harness reports failures with pytest.fail)
 import release as release_tool  # noqa: E402  (tools/release.py: student trees, their parser)
+from toolchain import gdb_program  # noqa: E402
 
 WORK = os.path.join(ROOT, "build", "transcripts")
 TREES = os.path.join(WORK, "trees")
@@ -648,13 +649,6 @@ def run_boot(run, where):
     finally:
         machine.stop()
     return text
-
-
-def gdb_program():
-    for name in ("gdb-multiarch", "aarch64-elf-gdb", "aarch64-linux-gnu-gdb"):
-        if shutil.which(name):
-            return name
-    return "gdb-multiarch"
 
 
 def run_gdb(run, where):
