@@ -123,8 +123,10 @@ class Machine:
         kernel/boot/archive.c), or at `archive_address`.  A test that passes its own nonce=
         in `bootargs` (to try a bad one) gets no other.  With self.nonce set to None, no
         nonce is added: the boot arguments are exactly those given, as with
-        `make qemu BOOTARGS=...` (tools/transcripts.py).  `quiet`: how long this kernel may
-        legitimately stay silent (default QUIET)."""
+        `make qemu BOOTARGS=...` (tools/transcripts.py).  `icount`: True for -icount
+        shift=0, or -icount's options ("shift=0,sleep=off"); an -icount in `extra` counts as
+        the same (a recording adds its own options to it).  `quiet`: how long this kernel
+        may legitimately stay silent (default QUIET)."""
         if self.nonce is None or re.search(r"(^|\s)nonce=", bootargs):
             args = bootargs.strip()
         else:
@@ -134,9 +136,14 @@ class Machine:
         if semihosting:
             args = "semihosting " + args
         self.bootargs = args
-        self.look_after = QUIET * (2 if icount else 1)
-        self.quiet = quiet or self.look_after
         extra = list(extra)
+        if "-icount" in extra[:-1]:
+            at = extra.index("-icount")
+            icount = extra[at + 1]
+            del extra[at:at + 2]
+        shift = "shift=0" if icount is True else icount or None
+        self.look_after = QUIET * (2 if shift else 1)
+        self.quiet = quiet or self.look_after
         if archive is not None:
             # A recording keeps its archive: the replay loads it again.
             path = (os.path.join(self.record_dir, "archive.cpio") if self.record_dir
@@ -154,11 +161,13 @@ class Machine:
         cmd += lab_qemu_options(self.lab)
         if semihosting:
             cmd += ["-semihosting"]
-        cmd += list(extra)
-        shift = "shift=0" if icount else None
+        cmd += extra
         if self.record_dir:
+            # Under record, QEMU 7.2 never delivers typed input to a CPU asleep in wfi with
+            # sleep=off (no instruction runs to carry it): a recording sleeps in real time.
             self.session = replay.Session(self.record_dir)
-            cmd += self.session.record_options(shift or "shift=auto")
+            shift = re.sub(r",?sleep=off", "", shift or "") or "shift=auto"
+            cmd += self.session.record_options(shift)
         elif shift:
             cmd += ["-icount", shift]
         if gdb_port is not None:
@@ -422,7 +431,9 @@ class Machine:
     def where_to_read(self, section, cause=None):
         """Lines that name a handout section, always.  When the boot stopped short, the lab
         whose code comes next (milestones.py) is the one to read; then a diagnosis' cause;
-        then the section the check gave, the test's own, or the module's grading table."""
+        then the section the check gave, the test's own, or the module's grading table.  An
+        earlier lab's section the test rests on (@pytest.mark.earlier) is named too, unless
+        a diagnosis found the cause."""
         stall = milestones.describe_stall(self.lab, self.bootargs, self.output)
         if stall:
             sentence, boot_section = stall
@@ -435,7 +446,7 @@ class Machine:
         cited = milestones.handout_lab(section)
         if cited is not None and cited < self.test_lab:
             lines = [f"This behaviour comes from lab {cited}: see {section}."]
-        elif self.earlier:
+        elif self.earlier and cause is None:
             lines.append(f"If your lab {self.test_lab} code looks right: this behaviour comes "
                          f"from lab {milestones.handout_lab(self.earlier)}: see {self.earlier}.")
         if self.lab > self.test_lab:

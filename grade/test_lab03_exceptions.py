@@ -175,7 +175,7 @@ def test_a_tick_rate_that_is_not_a_number_falls_back_to_the_default(keel):
     """hz=12x is not a number: the kernel says so and ticks at the default 100 Hz (measured
     over 20 ticks within 2%, under -icount with sleep=off, so that the idle CPU's time
     passes at once and a loaded host cannot stretch it)."""
-    k = keel.boot(bootargs="hz=12x", extra=["-icount", "shift=0,sleep=off"])
+    k = keel.boot(bootargs="hz=12x", icount="shift=0,sleep=off")
     section = "handouts/03-exceptions.md, 'Exercise 4: the timer'"
     line = k.expect(r"^timer: .*$", timeout=20, what="the timer's line", section=section).group(0)
     want = "bootargs: hz=12x is not a number (decimal or 0x hex, below 2^64); using 100"
@@ -208,7 +208,7 @@ def test_out_of_range_hz_gets_a_message_and_100_hz(keel, value):
     """hz= outside 1..1000, however large, gets a message naming it and the default, and the
     timer really ticks at the default 100 Hz (measured as in the tick-rate test, over 20
     ticks, under -icount with sleep=off so that idle time passes at once)."""
-    k = keel.boot(bootargs=f"hz={value}", extra=["-icount", "shift=0,sleep=off"])
+    k = keel.boot(bootargs=f"hz={value}", icount="shift=0,sleep=off")
     k.prompt(timeout=30)
     section = "handouts/03-exceptions.md, 'Exercise 4: the timer'"
     want = r"^bootargs: hz=%s %s; using 100$" % (re.escape(value), BAD_HZ[value])

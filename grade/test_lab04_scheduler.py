@@ -300,7 +300,7 @@ def test_running_out_of_slots_or_memory_is_eagain_or_enomem_and_loses_nothing(ke
     0, and spawn works again afterwards."""
     section = "handouts/04-scheduler.md, 'Exercise 2: address spaces'"
     for what, mem, error in (("slots", "128M", "EAGAIN"), ("memory", "8M", "ENOMEM")):
-        k = run_program(keel, f"exhaust {what}", mem=mem, extra=["-icount", "shift=0,sleep=off"])
+        k = run_program(keel, f"exhaust {what}", mem=mem, icount="shift=0,sleep=off")
         refused = k.expect(r"^exhaust: %s: (\d+) children started, then (\S+) with (\d+) tasks "
                            r"in use .*$" % what, timeout=30, what=f"exhaust {what}'s first line",
                            section=section)
@@ -405,7 +405,7 @@ def test_nanosleep_fails_at_once_or_sleeps_as_long_as_asked(keel):
     beyond, LONG_MAX s, a random huge number) are still going after 2 s; short ones end.
     Under -icount with sleep=off, so the guest's 2 s pass in a moment."""
     seconds = random.randint(2**34, 2**63 - 1)
-    k = run_program(keel, f"sleepcheck {seconds}", extra=["-icount", "shift=0,sleep=off"])
+    k = run_program(keel, f"sleepcheck {seconds}", icount="shift=0,sleep=off")
     section = "handouts/04-scheduler.md, 'Sleeping and waking'"
     match = k.expect(r"^sleepcheck: (\d+) of (\d+) checks passed$", timeout=30,
                      what="sleepcheck's summary", section=section)
@@ -452,8 +452,7 @@ def test_syscall_fuzzer_finds_nothing(keel):
     waiting for ever."""
     seed = new_nonce()
     command = f"fuzz {seed} {FUZZ_CALLS}"
-    k = run_program(keel, command, bootargs=f"nonce={seed}",
-                    extra=["-icount", "shift=0,sleep=off"])
+    k = run_program(keel, command, bootargs=f"nonce={seed}", icount="shift=0,sleep=off")
     k.send("typed ahead: read must not see this")
     section = "handouts/04-scheduler.md, 'Fuzzing the system calls'"
     hint = (f"To reproduce: make lab-{k.lab} qemu BOOTARGS='-- {command}' "
