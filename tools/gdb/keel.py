@@ -41,8 +41,7 @@ from diagnose import describe_esr  # noqa: E402  (ESR_EL1 in the kernel's words)
 
 
 class KeelPrefix(gdb.Command):
-    """Keel's commands: keel-attach, keel-el, keel-sym, keel-pt, keel-tf, keel-tasks, keel-user
-    (in replays: keel-who-wrote, keel-back-to-fault, keel-serial, keel-replay-banner)."""
+    """Keel's commands, keel-*: `help user-defined` lists them (tools/gdb/keel.py)."""
 
     def __init__(self):
         super().__init__("keel", gdb.COMMAND_USER, prefix=True)
@@ -207,8 +206,9 @@ class KeelTasks(gdb.Command):
 
 
 class KeelUser(gdb.Command):
-    """keel-user NAME: load user program NAME's symbols (all programs are linked at the same
-    addresses, so only one program's symbols at a time)."""
+    """keel-user NAME: load user program NAME's symbols, in place of the previous program's.
+
+    All programs are linked at the same addresses, so GDB holds one program's at a time."""
 
     loaded = None
 
@@ -272,19 +272,38 @@ def pc():
     return int(gdb.parse_and_eval("$pc")) & (2**64 - 1)
 
 
+def quietly(command):
+    """Runs an execution command (stepi, reverse-continue, ...) without GDB's own report of
+    where and why it stopped, which QEMU's reverse execution makes differently from run to
+    run (it stops one instruction either side of a breakpoint, reported as a breakpoint or
+    as a SIGTRAP): the commands here print where they settle themselves.  GDB prints stop
+    reports past to_string=, so its standard output is /dev/null meanwhile."""
+    gdb.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        gdb.execute(command, to_string=True)
+        gdb.flush()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
 def settle_before_change(changed, limit=8):
     """Steps (backwards or forwards, a few instructions at most) to the instruction after
     which changed() becomes true: it is then the next one to run."""
     if changed():
         for _ in range(limit):
-            gdb.execute("reverse-stepi", to_string=True)
+            quietly("reverse-stepi")
             if not changed():
                 return
     else:
         for _ in range(limit):
-            gdb.execute("stepi", to_string=True)
+            quietly("stepi")
             if changed():
-                gdb.execute("reverse-stepi", to_string=True)
+                quietly("reverse-stepi")
                 return
 
 
@@ -308,7 +327,7 @@ class KeelWhoWrote(gdb.Command):
         gdb.execute(f"watch -l {arg}", to_string=True)
         watch = gdb.breakpoints()[-1] if len(gdb.breakpoints() or ()) > before_count else None
         try:
-            gdb.execute("reverse-continue", to_string=True)
+            quietly("reverse-continue")
         finally:
             if watch is not None:
                 watch.delete()
@@ -351,7 +370,7 @@ class KeelBackToFault(gdb.Command):
         start = replay_icount()
         stops = [gdb.Breakpoint(f"*0x{a:x}", internal=True) for a in entries]
         try:
-            gdb.execute("reverse-continue", to_string=True)
+            quietly("reverse-continue")
         finally:
             for b in stops:
                 b.delete()
@@ -362,11 +381,11 @@ class KeelBackToFault(gdb.Command):
         # synchronous exception ELR_EL1 holds its address), so that it is the next to run.
         elr = registers["ELR_EL1"]
         if pc() in entries:
-            gdb.execute("reverse-stepi", to_string=True)
+            quietly("reverse-stepi")
         for _ in range(8):
             if pc() == elr or not elr:
                 break
-            gdb.execute("stepi", to_string=True)
+            quietly("stepi")
         print(f"Back at the instruction that raised the exception (instruction "
               f"{replay_icount()}; the report was at {start}):")
         print(f"  0x{pc():016x}  {where(pc())}")
