@@ -54,6 +54,11 @@ Kinds:
         the same file (its commands, and those it continued, run first, unseen), so that a
         walk-through split over several blocks numbers breakpoints and values as one
         session does.
+        replay=TEST|DIR runs the session in a replay instead (`make replay TEST=...`;
+        tools/replay.py gdb): of the grader test TEST that failed and was recorded, or of
+        the recording in DIR (a path with a /, in the tree), after record="COMMAND" has
+        made it (a shell command run unseen in the tree first, whatever its exit status:
+        a grade run that records a failure fails; it gets 10 times the timeout).
   sh    runs each `$ COMMAND` line with bash in the tree's top folder and shows it with its
         output (stdout and stderr); a bare COMMAND line runs unseen.  A line that ends in a
         backslash goes on on the next line, as in the shell.  Every command must
@@ -85,6 +90,9 @@ Options of every kind:
 The output is normalised: trailing spaces go, control characters other than tab show as ^X
 (as `cat -v` does), and the path of the tree shows as ~/keel.  Nothing else is changed: a
 change in what the kernel prints always shows up as a difference.
+
+Blocks that run commands in a tree (sh, and gdb with record=) run one at a time in each
+tree: two grade runs in one tree would remove each other's logs and recordings.
 
 Blocks that look like transcripts (prompts, panics, fault reports) but have no marker are
 errors, so that a pasted transcript cannot slip in.
@@ -126,7 +134,8 @@ OPTIONS = {
              "scratch", "vary", "lines", "grep", "tail", "timeout", "from", "end", "status",
              "final-prompt", "show"},
     "gdb": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "solved",
-            "scratch", "vary", "lines", "grep", "tail", "timeout", "type", "attach", "continued"},
+            "scratch", "vary", "lines", "grep", "tail", "timeout", "type", "attach", "continued",
+            "replay", "record"},
     "sh": {"lab", "patch", "release", "solved", "scratch", "vary", "lines", "grep", "tail",
            "timeout", "fails"},
     "manual": set(),
@@ -246,6 +255,13 @@ def parse_marker(text, where):
     for path in options.get("solved", "").split(","):
         if path and not os.path.exists(os.path.join(ROOT, path)):
             raise TranscriptError(f"{where}: solved={path}: no such file")
+    if "record" in options and "replay" not in options:
+        raise TranscriptError(f"{where}: record=COMMAND makes a recording for replay=: it "
+                              "needs replay=TEST or replay=DIR")
+    if "replay" in options and not {"bootargs", "mem", "qemuextra", "semihosting",
+                                    "type"}.isdisjoint(options):
+        raise TranscriptError(f"{where}: a replay runs what was recorded: bootargs, mem, "
+                              "qemuextra, semihosting and type do not apply")
     if "status" in options and options.get("end") != "exit":
         raise TranscriptError(f"{where}: status=N checks QEMU's exit status: it needs end=exit")
     for rule in options.get("vary", []):
@@ -316,7 +332,7 @@ def find_blocks(path):
                                                    for line in previous.body]
                 marker.replay_types = previous.replay_types + previous.get("type", [])
                 for name in ("lab", "bootargs", "mem", "qemuextra", "semihosting", "patch",
-                             "release"):
+                             "release", "replay", "record"):
                     if previous.get(name) != marker.get(name):
                         errors.append(f"{path}:{block.marker_line}: a continued session boots "
                                       f"the same machine: {name} differs from the block before")
@@ -658,10 +674,12 @@ def run_gdb(run, where):
     for line in marker.body:
         shown = line.startswith("(gdb) ")
         steps.append({"command": line[len("(gdb) "):] if shown else line, "shown": shown})
-    port = harness.free_port()
     base = log_path(where)
     with open(base + ".json", "w") as f:
         json.dump(steps, f)
+    if marker.get("replay"):
+        return run_gdb_on_replay(run, where, base)
+    port = harness.free_port()
     with open(base + ".session", "w") as f:
         f.write(f"lab {run.lab}\nport {port}\nelf {run.kernel()}\n")
     machine = boot_machine(run, where, gdb_port=port)
@@ -687,6 +705,40 @@ def run_gdb(run, where):
             gdb.kill()
             gdb.wait()
         machine.stop()
+    return gdb_session_text(out, marker, where, base)
+
+
+def run_gdb_on_replay(run, where, base):
+    """A gdb block's session in a replay (replay=, after record=): tools/replay.py gdb, which
+    starts GDB as `make replay` does, runs the session through tools/gdb/transcript.py."""
+    marker = run.marker
+    timeout = float(marker.get("timeout", 10))
+    env = dict(release_tool.clean_environment(), KEEL_TRANSCRIPT=base + ".json", LC_ALL="C")
+    if marker.get("record"):
+        try:
+            subprocess.run(["bash", "-c", marker.get("record")], cwd=run.tree, env=env,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=timeout * 10)
+        except subprocess.TimeoutExpired:
+            raise TranscriptError(f"{where}: record={marker.get('record')!r} did not finish "
+                                  f"within {timeout * 10:.0f} s")
+    target = marker.get("replay")
+    which = [target] if "/" in target else ["--test", target]
+    try:
+        result = subprocess.run([sys.executable, os.path.join("tools", "replay.py"), "gdb",
+                                 "--batch", os.path.join("tools", "gdb", "transcript.py")]
+                                + which, cwd=run.tree, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                timeout=timeout * 3)
+    except subprocess.TimeoutExpired:
+        raise TranscriptError(f"{where}: GDB on the replay did not finish within "
+                              f"{timeout * 3:.0f} s")
+    return gdb_session_text(result.stdout, marker, where, base)
+
+
+def gdb_session_text(out, marker, where, base):
+    """The shown part of what tools/gdb/transcript.py printed (everything GDB printed while
+    attaching too, with attach)."""
     with open(base + ".gdb.log", "w") as f:
         f.write(out)
     start = out.find("\x01transcript-start\x01")
@@ -730,12 +782,26 @@ def run_sh(run, where):
 RUNNERS = {"boot": run_boot, "gdb": run_gdb, "sh": run_sh}
 
 
+_tree_locks = {}
+_tree_locks_lock = threading.Lock()
+
+
+def tree_lock(tree, marker):
+    """The lock that blocks running commands in `tree` take (see the module's comment); a
+    lock nobody else takes for the other blocks."""
+    if not (marker.kind == "sh" or marker.get("record")):
+        return threading.Lock()
+    with _tree_locks_lock:
+        return _tree_locks.setdefault(tree, threading.Lock())
+
+
 def generate(block, tree):
     """The block's text as its marker's command prints it now (a list of lines)."""
     where = f"{block.path}:{block.marker_line}"
     run = Run(block.marker, tree)
     try:
-        raw = RUNNERS[block.marker.kind](run, where)
+        with tree_lock(tree, block.marker):
+            raw = RUNNERS[block.marker.kind](run, where)
     except pytest.fail.Exception as failure:  # the harness's way of saying "timed out" etc.
         raise TranscriptError(f"{where}: {failure}")
     if block.marker.kind == "sh":
