@@ -488,7 +488,9 @@ class Probe:
 
 class Verdict:
     def __init__(self, kind, samples):
-        self.kind = kind  # "stopped": nothing changes; "looping": round a small loop
+        # "stopped": nothing changes; "looping": round a small loop; "unanswered" (the
+        # harness's): the stub did not answer while QEMU used a whole CPU
+        self.kind = kind
         self.samples = samples  # the looks that agree
 
 
