@@ -26,6 +26,7 @@ ARCHIVE = "handouts/04-scheduler.md, 'The boot archive'"
 RUN_QUEUE = "handouts/04-scheduler.md, 'The run queue'"
 AFTER_ARCHIVE = "handouts/04-scheduler.md, 'Nothing after the `archive:` line'"
 PREEMPTION = "handouts/04-scheduler.md, 'Preemption'"
+INTO_USER = "handouts/04-scheduler.md, 'Exercise 4: into user space'"
 SLEEPING = "handouts/04-scheduler.md, 'Sleeping and waking'"
 
 
@@ -130,6 +131,7 @@ CAUSES = {
     "uart-tx": {1: UART},
     "input-wait": {3: INPUT},
     "input-poll": {1: UART},
+    "user-masked": {4: INTO_USER},
     "user-loop": {4: PREEMPTION},
     "idle": {4: SLEEPING},
 }

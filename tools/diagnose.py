@@ -378,6 +378,11 @@ class Probe:
                 cause, text = WAITS[name]
                 causes.append(cause)
                 return ["  " + text]
+        if sample.el == 0 and verdict.kind == "looping" and sample.cpsr >> 7 & 1:
+            causes.append("user-masked")
+            return ["  A user task runs on and on at EL0 with interrupts masked: the SPSR it "
+                    "was started with (or returned to) has PSTATE.I set, so no timer "
+                    "interrupt can preempt it; no other task gets a turn."]
         if sample.el == 0 and verdict.kind == "looping":
             causes.append("user-loop")
             return ["  A user task runs on and on at EL0, with interrupts enabled: the timer "
