@@ -22,6 +22,7 @@ lab's hint helps.  A failed test is then run once more under QEMU's record/repla
 """
 import glob
 import os
+import random
 import re
 import secrets
 import shlex
@@ -68,6 +69,13 @@ def kernel_path(lab):
 def new_nonce():
     """A fresh 32-bit number for each run: output that depends on it cannot be canned."""
     return secrets.randbelow(2**32 - 1) + 1
+
+
+def new_seed():
+    """A fresh 32-bit seed for a test program (fuzz, faultstorm, regs): from the test's own
+    random generator, which conftest.py seeds afresh for each test and again for its
+    recorded rerun, so that the rerun runs the program with the same seed."""
+    return random.randrange(1, 2**32)
 
 
 def parse_size(text):

@@ -15,7 +15,7 @@ import pytest
 
 import harness
 import mkcpio  # tools/mkcpio.py, on the path through harness
-from harness import BUILD, ROOT, Elf, new_nonce
+from harness import BUILD, ROOT, Elf, new_seed
 
 LAB = 4
 TITLE = "scheduler & user space"
@@ -148,7 +148,7 @@ def test_registers_survive_interrupts_syscalls_and_switches(keel):
     and spin 25 ms (timer interrupts, and preemption to the other task and back), and
     compare.  Two rounds with different scratch registers check every register after every
     event, whatever SEED; a new task starts with TPIDR_EL0 = 0."""
-    seed = new_nonce()
+    seed = new_seed()
     # -icount: guest time follows instructions, so each spin is preempted and interrupted as
     # often on a loaded host as on an idle one.
     k = run_program(keel, f"regs {seed} 25", bootargs="hz=1000", icount=True)
@@ -450,7 +450,7 @@ def test_syscall_fuzzer_finds_nothing(keel):
     Under -icount (shift=0, sleep=off): the same seed makes the same calls, and sleeping costs
     nothing.  A line is typed ahead, so that a read wrongly accepted returns instead of
     waiting for ever."""
-    seed = new_nonce()
+    seed = new_seed()
     command = f"fuzz {seed} {FUZZ_CALLS}"
     k = run_program(keel, command, bootargs=f"nonce={seed}", icount="shift=0,sleep=off")
     k.send("typed ahead: read must not see this")
@@ -515,7 +515,7 @@ def test_fault_storm_kills_each_child_rightly_and_loses_nothing(keel):
     signal docs/syscalls.md gives, with one report line of the right class; the WFI and WFE
     children run on (a hint is no fault); hvc, smc and semihosting's hlt from EL0 power
     nothing off; the free frames come back."""
-    seed = new_nonce()
+    seed = new_seed()
     k = run_program(keel, f"faultstorm {seed} {STORM_ROUNDS}", bootargs=f"nonce={seed}")
     section = "handouts/04-scheduler.md, 'Faults in user code'"
     summary = k.expect(r"^faultstorm: (\d+) children of (\d+) kinds in \d+ rounds, (\d+) ended "
