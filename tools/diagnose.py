@@ -26,7 +26,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNBASE = 0xFFFFFF8000000000
 USER_TOP = 1 << 39  # user addresses are below this (39-bit VAs, TTBR0)
 
-# The virt board (kernel/platform/virt/board.h) and the GICv2 register map (ARM IHI 0048B 4.3, 4.4).
+# The virt board (kernel/platform/virt/board.h) and the GICv2 register map (ARM IHI 0048B
+# 4.3, 4.4).
 GICD, GICC, UART = 0x08000000, 0x08010000, 0x09000000
 GICD_CTLR, GICD_ISENABLER, GICD_ISPENDR, GICD_ISACTIVER = 0x000, 0x100, 0x200, 0x300
 GICC_CTLR, GICC_PMR, GICC_RPR, GICC_HPPIR = 0x000, 0x004, 0x014, 0x018
