@@ -159,7 +159,9 @@ def test_tick_rate_matches_the_configured_rate(keel, hz):
     out = k.command(f"ticks wait {n}", timeout=20,
                     section="handouts/03-exceptions.md, 'Exercise 4: the timer'")
     match = re.search(r"ticks: (\d+) ticks took (\d+) counter cycles at (\d+) Hz", out)
-    assert match and n <= int(match.group(1)) <= n + 2, k.explain(
+    # At least n: the command waits for n ticks.  A few more may land while a loaded host
+    # is slow to run the monitor again; the rate below is what must be right.
+    assert match and n <= int(match.group(1)) <= n + n // 50 + 2, k.explain(
         f"'ticks: {n} ticks took C counter cycles at F Hz ...'", got=out.strip())
     ticks, cycles, frequency = int(match.group(1)), int(match.group(2)), int(match.group(3))
     rate = ticks * frequency / cycles if cycles else 0

@@ -29,5 +29,6 @@
 #define ENAMETOOLONG 36 // name too long
 #define ENOSYS 38       // no such system call
 #define ENOTEMPTY 39    // directory not empty
+#define EIDRM 43        // identifier removed: the endpoint was destroyed (lab 5)
 
 #endif

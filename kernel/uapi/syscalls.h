@@ -16,6 +16,7 @@
 #define SYS_getpid 172
 #define SYS_getppid 173
 #define SYS_sysinfo 179
+#define SYS_kill 129 // lab 5: SIGKILL only (and 0, to ask whether the task exists)
 #define SYS_wait4 260
 #define SYS_spawn 500 // Keel: start a program from the boot archive
 
@@ -25,6 +26,10 @@
 #define SPAWN_MAX_ARGS 32
 #define SPAWN_MAX_ARG_BYTES 4096
 #define PROGRAM_NAME_MAX 64
+// From lab 5, spawn's x2 and x3 name at most SPAWN_MAX_CAPS capability slots of the parent
+// to copy into the child's slots 0, 1, ... (CAP_NONE leaves one empty); with x2 = 0 the
+// child gets a copy of the parent's slot 0, its console (see ipc.h).
+#define SPAWN_MAX_CAPS 8
 
 // wait4's options and status words, as Linux encodes them: an exit code in bits 15..8, or
 // the number of the signal that killed the task in bits 6..0.
@@ -39,6 +44,7 @@
 #define SIGTRAP 5  // breakpoint
 #define SIGBUS 7   // alignment fault
 #define SIGFPE 8   // floating point
+#define SIGKILL 9  // kill (lab 5)
 #define SIGSEGV 11 // translation or permission fault
 
 struct timespec {
