@@ -33,10 +33,19 @@ KERNEL_HDRS += \
 	kernel/ipc/boot_servers.h \
 	kernel/dev/console_client.h
 
-USER_LIB_SRCS +=
+# The wrappers of the capability and IPC calls (declared in user/include/ulib.h).
+USER_LIB_SRCS += \
+	user/lib/ipc.c
 
-USER_HDRS +=
+# The console server's protocol, shared by the server and its clients.
+USER_HDRS += \
+	user/include/proto/console.h \
+	user/servers/console/console.h
 
-USER_PROGS +=
+# The console server (a folder: one program) and the tools that look at tasks.
+USER_PROGS += \
+	user/servers/console/ \
+	user/bin/ps.c
 
-LAB_DOCS +=
+LAB_DOCS += \
+	docs/protocols/console.md
