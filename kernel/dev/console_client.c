@@ -47,6 +47,7 @@ static long console_call(uint64_t label)
     m->label = label;
     m->badge = c->badge;
     m->has_cap = false;
+    current->ipc.resumable = false; // the rest of this write is the kernel's to do
     long err = endpoint_send((struct endpoint *)c->object, true, true);
     if (err == -EINTR)
         return err;
