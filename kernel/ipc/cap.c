@@ -10,6 +10,9 @@
 #include "lib/string.h"
 #include "task/task.h"
 #include "uapi/errno.h"
+#if LAB >= 6
+#include "shm/region.h"
+#endif
 
 static bool slot_in_range(long slot)
 {
@@ -47,6 +50,7 @@ long cap_install(struct task *t, const struct cap *c, bool original)
         *s = *c;
         s->original = original;
         t->caps.used++;
+        cap_referenced(s->object);
         return i;
     }
     return -EMFILE;
@@ -85,12 +89,33 @@ void cap_delete(struct task *t, long slot)
 {
     struct cap *c = &t->caps.slot[slot];
     struct kobject *o = c->object;
-    if (c->original) {
+    if (c->original && !object_is_counted(o)) {
         destroy_object_everywhere(o);
         return;
     }
     memset(c, 0, sizeof(*c));
     t->caps.used--;
+    cap_unreferenced(o);
+}
+
+void cap_referenced(struct kobject *o)
+{
+#if LAB >= 6
+    if (o->type == CAP_REGION)
+        region_get((struct region *)o);
+#else
+    (void)o;
+#endif
+}
+
+void cap_unreferenced(struct kobject *o)
+{
+#if LAB >= 6
+    if (o->type == CAP_REGION)
+        region_put((struct region *)o);
+#else
+    (void)o;
+#endif
 }
 
 void cap_delete_all(struct task *t)

@@ -50,5 +50,10 @@ void cap_delete_all(struct task *t);
 long cap_mint(struct task *t, long slot, uint64_t rights, uint64_t badge);
 // Capability slots in use over all tasks (keel_stats).
 unsigned cap_count_all(void);
+// A capability to `o` was put in a table, or taken out of one.  Most objects live as long
+// as their original capability; a region (lab 6) counts its capabilities and lives until
+// the last one (and its last mapping) is gone.
+void cap_referenced(struct kobject *o);
+void cap_unreferenced(struct kobject *o);
 
 #endif

@@ -8,6 +8,9 @@
 #include "ipc/reply.h"
 #include "mm/kmalloc.h"
 #include "uapi/ipc.h"
+#if LAB >= 6
+#include "uapi/shm.h"
+#endif
 
 static unsigned live;
 static uint32_t next_id = 1;
@@ -42,6 +45,10 @@ void object_destroy(struct kobject *o)
     case CAP_REPLY:
         reply_destroy((struct reply *)o);
         break;
+#if LAB >= 6
+    case CAP_REGION:
+        break; // region_put has freed its frames: it is destroyed when nothing refers to it
+#endif
     default:
         panic("object_destroy: object %u has unknown type %u", o->id, o->type);
     }

@@ -7,8 +7,12 @@
 #ifndef KEEL_OBJECT_H
 #define KEEL_OBJECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#if LAB >= 6
+#include "uapi/shm.h"
+#endif
 
 #define OBJECT_MAX 256 // live objects at most: creating more gives -ENOMEM
 
@@ -24,5 +28,15 @@ void *object_alloc(unsigned type, size_t size);
 // cap.c calls this, after it has removed every capability to the object.
 void object_destroy(struct kobject *o);
 unsigned object_live_count(void);
+// Whether `o` lives by its reference count (a region, lab 6) rather than by its original
+// capability (everything else).
+static inline bool object_is_counted(const struct kobject *o)
+{
+#if LAB >= 6
+    return o->type == CAP_REGION;
+#else
+    return false;
+#endif
+}
 
 #endif

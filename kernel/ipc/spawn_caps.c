@@ -42,5 +42,6 @@ void spawn_caps_give(struct task *child, const long list[], int n)
         child->caps.slot[i] = current->caps.slot[list[i]];
         child->caps.slot[i].original = false;
         child->caps.used++;
+        cap_referenced(child->caps.slot[i].object);
     }
 }

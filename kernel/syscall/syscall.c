@@ -44,6 +44,12 @@ static long (*const syscall_table[SYSCALL_TABLE_SIZE])(struct trapframe *) = {
     [SYS_task_describe] = sys_task_describe,
     [SYS_keel_stats] = sys_keel_stats,
 #endif
+#if LAB >= 6
+    [SYS_region_create] = sys_region_create,
+    [SYS_region_map] = sys_region_map,
+    [SYS_region_unmap] = sys_region_unmap,
+    [SYS_region_revoke] = sys_region_revoke,
+#endif
 };
 
 void syscall_dispatch(struct trapframe *tf)

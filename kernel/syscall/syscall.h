@@ -53,4 +53,13 @@ long sys_task_describe(struct trapframe *tf);
 long sys_keel_stats(struct trapframe *tf);
 #endif
 
+#if LAB >= 6
+#include "uapi/shm.h"
+// kernel/shm/sys_region.c
+long sys_region_create(struct trapframe *tf);
+long sys_region_map(struct trapframe *tf);
+long sys_region_unmap(struct trapframe *tf);
+long sys_region_revoke(struct trapframe *tf);
+#endif
+
 #endif

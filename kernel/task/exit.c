@@ -16,6 +16,9 @@
 #if LAB >= 5
 #include "ipc/ipc.h"
 #endif
+#if LAB >= 6
+#include "shm/region.h"
+#endif
 
 // When pid 1 ends, so does Keel: nothing is left to start programs.
 static void first_task_ended(int status)
@@ -36,6 +39,9 @@ void task_exit(int status)
     ipc_task_exit(t); // its reply rights and capabilities: waiters wake with errors
 #endif
     task_release_memory(t);
+#if LAB >= 6
+    region_task_exit(t); // its mappings of shared regions (the table is gone already)
+#endif
     // Children outlive their parent: pid 1 adopts them (and reaps them if it waits).
     struct task *init = task_by_pid(1);
     for (int i = 1; i < NTASKS; i++)

@@ -227,7 +227,7 @@ def ipc_state(t):
 class KeelCaps(gdb.Command):
     """keel-caps PID: the capability table of task PID, kernel/ipc/cap.h (lab 5 on)."""
 
-    TYPES = {1: "endpoint", 2: "notification", 3: "irq", 4: "devmem", 5: "reply"}
+    TYPES = {1: "endpoint", 2: "notification", 3: "irq", 4: "devmem", 5: "reply", 6: "region"}
     RIGHTS = [(1, "send"), (2, "recv"), (4, "grant"), (8, "map-read"), (16, "map-write")]
 
     def __init__(self):

@@ -90,6 +90,21 @@ int kill(int pid, int sig);
 int spawn_caps(const char *path, char *const argv[], const long *caps, int ncaps);
 #endif
 
+#if LAB >= 6
+// --- Shared memory (lab 6; user/lib/shm.c, docs/syscalls.md) ------------------------------
+// "shm.h" is kernel/uapi/shm.h.
+#include "shm.h"
+
+// A new region of `pages` zeroed pages: the slot of its (original) capability.
+int region_create(unsigned long pages);
+// Maps the whole region at `va` (0: the kernel picks); REGION_MAP_WRITE for a writable
+// mapping.  Returns the address, or -errno.
+long region_map(int slot, unsigned long va, unsigned flags);
+int region_unmap(unsigned long va);
+// Only with the original capability: every other capability and mapping is taken back.
+int region_revoke(int slot);
+#endif
+
 // Reads the PMU's instruction counter (kernel enables it for EL0; counts only with QEMU's
 // -icount shift=0).
 static inline uint64_t instructions(void)
