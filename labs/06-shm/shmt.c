@@ -30,6 +30,7 @@ int main(int argc, char **argv)
     cap_delete(r);
     keel_stats(&after);
     printf("frames %lu -> %lu, objects %u -> %u, caps %u -> %u, kmalloc %u -> %u\n", before.free_frames, after.free_frames, before.objects, after.objects, before.caps, after.caps, before.kmalloc_objects, after.kmalloc_objects);
+    for (int i = 0; i < 8; i++) { struct cap_info ci; cap_describe(i, &ci); printf("slot %d: type %u rights %u obj %u orig %u\n", i, ci.type, ci.rights, ci.object, ci.original); }
     printf("now touching the revoked mapping at 0x%lx\n", va2);
     return *(volatile char *)va2;
 }
