@@ -18,4 +18,12 @@ long console_client_write(uint64_t buf, size_t len);
 // read: at least one byte, at most `len` (and 32); waits for input.
 long console_client_read(uint64_t buf, size_t len);
 
+#if LAB >= 6
+#include "ipc/cap.h"
+#define CONSOLE_BUFFER_PAGES 16 // 64 KiB per message (proto/console.h: CONSOLE_BUFFER_BYTES)
+// Boot: creates the shared output buffer and fills in the capability the console server
+// gets for it (read-only).  0 or -ENOMEM.
+long console_client_create_buffer(struct cap *for_server);
+#endif
+
 #endif

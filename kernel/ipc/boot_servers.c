@@ -13,6 +13,9 @@
 #include "ipc/devmem.h"
 #include "ipc/endpoint.h"
 #include "ipc/irq_line.h"
+#if LAB >= 6
+#include "dev/console_client.h"
+#endif
 #include "mm/memlayout.h"
 #include "platform/virt/board.h"
 #include "platform/virt/power.h"
@@ -21,12 +24,14 @@
 static void give(struct task *t, long slot, struct kobject *o, unsigned rights, bool original)
 {
     if (o == NULL) {
-        printf("keel: out of kernel objects while starting the console server; powering off\n");
+        printf("keel: out of kernel objects or memory while starting the console server; "
+               "powering off\n");
         power_exit(1);
     }
     struct cap c = {.object = o, .badge = 0, .rights = (uint8_t)rights, .original = original};
     t->caps.slot[slot] = c;
     t->caps.used++;
+    cap_referenced(o);
 }
 
 void boot_servers_start(struct task *first)
@@ -47,6 +52,12 @@ void boot_servers_start(struct task *first)
          true);
     give(console, CONSOLE_SLOT_IRQ, uart_irq ? &uart_irq->obj : NULL, RIGHT_RECV, true);
     give(first, SLOT_CONSOLE, &ep->obj, RIGHT_SEND | RIGHT_GRANT, false);
+#if LAB >= 6
+    // The region the kernel copies console output into (lab 6): the server maps it.
+    struct cap buffer = {.object = NULL};
+    console_client_create_buffer(&buffer);
+    give(console, CONSOLE_SLOT_BUFFER, buffer.object, buffer.rights, false);
+#endif
     // The server runs first, up to its first recv, so that pid 1 starts on a system whose
     // memory no longer changes under it (tests count free frames from their first line).
     sched_run_first(console);

@@ -78,8 +78,8 @@ long region_map(struct task *t, struct region *r, uint64_t va, bool writable, bo
     // va, writable, via_original), put it at the head of r->mappings, count it as a
     // reference (region_get) and return va.
     // BEGIN SOLUTION LAB 6
-    uint64_t attrs = PTE_USER | DESC_UXN | DESC_NOT_OWNED |
-                     (writable ? DESC_AP_RW_ALL : DESC_AP_RO_ALL);
+    uint64_t attrs =
+        PTE_USER | DESC_UXN | DESC_NOT_OWNED | (writable ? DESC_AP_RW_ALL : DESC_AP_RO_ALL);
     for (uint64_t n = 0; n < r->pages; n++) {
         if (pt_map(t->pagetable, va + n * PAGE_SIZE, region_frame(r, n), PAGE_SIZE, attrs) != 0) {
             unmap_range(t, va, n);

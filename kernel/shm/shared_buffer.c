@@ -15,8 +15,7 @@ long shared_buffer_create(struct shared_buffer *b, uint64_t pages)
 }
 
 // Copies page by page: the region's frames are anywhere in RAM, not one after another.
-static long copy(struct shared_buffer *b, uint64_t offset, uint64_t user, size_t len,
-                 bool to_user)
+static long copy(struct shared_buffer *b, uint64_t offset, uint64_t user, size_t len, bool to_user)
 {
     while (len > 0) {
         uint64_t page = offset / PAGE_SIZE, in_page = offset % PAGE_SIZE;
@@ -38,15 +37,14 @@ long shared_buffer_from_user(struct shared_buffer *b, uint64_t offset, uint64_t 
     return copy(b, offset, user_src, len, false);
 }
 
-long shared_buffer_to_user(struct shared_buffer *b, uint64_t offset, uint64_t user_dst,
-                           size_t len)
+long shared_buffer_to_user(struct shared_buffer *b, uint64_t offset, uint64_t user_dst, size_t len)
 {
     return copy(b, offset, user_dst, len, true);
 }
 
 struct cap shared_buffer_cap(const struct shared_buffer *b, unsigned rights)
 {
-    struct cap c = {.object = &b->region->obj, .badge = 0, .rights = (uint8_t)rights,
-                    .original = false};
+    struct cap c = {
+        .object = &b->region->obj, .badge = 0, .rights = (uint8_t)rights, .original = false};
     return c;
 }

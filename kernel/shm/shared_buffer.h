@@ -26,8 +26,7 @@ long shared_buffer_create(struct shared_buffer *b, uint64_t pages);
 long shared_buffer_from_user(struct shared_buffer *b, uint64_t offset, uint64_t user_src,
                              size_t len);
 // The other way: buffer bytes to the current task's memory.
-long shared_buffer_to_user(struct shared_buffer *b, uint64_t offset, uint64_t user_dst,
-                           size_t len);
+long shared_buffer_to_user(struct shared_buffer *b, uint64_t offset, uint64_t user_dst, size_t len);
 // The capability a message carries to hand the buffer to a server, with `rights`.
 struct cap shared_buffer_cap(const struct shared_buffer *b, unsigned rights);
 

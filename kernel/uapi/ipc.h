@@ -56,6 +56,12 @@
 #define CONSOLE_SLOT_ENDPOINT 1
 #define CONSOLE_SLOT_UART 2
 #define CONSOLE_SLOT_IRQ 3
+#define CONSOLE_SLOT_BUFFER 4 // lab 6: the region the kernel copies writes into (read-only)
+
+// The badge bit the kernel sets on the messages it sends to a server for a task (the console
+// client, lab 6's shared buffers).  cap_mint refuses badges with it, so no task can send a
+// message that looks like the kernel's: a server trusts requests that carry it.
+#define BADGE_KERNEL (1UL << 63)
 
 // Rights (a capability's `rights`, a mask).
 #define RIGHT_SEND 1       // endpoint: send and call; notification: signal

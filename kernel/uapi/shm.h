@@ -21,8 +21,8 @@
 
 #define CAP_REGION 6
 
-#define REGION_MAP_WRITE 1        // region_map's flags: writable (needs RIGHT_MAP_WRITE)
-#define REGION_MAX_PAGES 32768    // 128 MiB: more is -EINVAL (and would not fit in RAM)
+#define REGION_MAP_WRITE 1         // region_map's flags: writable (needs RIGHT_MAP_WRITE)
+#define REGION_MAX_PAGES 32768     // 128 MiB: more is -EINVAL (and would not fit in RAM)
 #define REGION_AREA 0x1000000000UL // where region_map(slot, 0, ...) puts regions: 64 GiB up
 
 #endif

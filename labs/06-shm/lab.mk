@@ -4,18 +4,19 @@
 KERNEL_SRCS += \
 	kernel/shm/region.c \
 	kernel/shm/map.c \
-	kernel/shm/sys_region.c
+	kernel/shm/sys_region.c \
+	kernel/shm/shared_buffer.c
 
 KERNEL_HDRS += \
 	kernel/uapi/shm.h \
-	kernel/shm/region.h
+	kernel/shm/region.h \
+	kernel/shm/shared_buffer.h
 
 USER_LIB_SRCS += \
 	user/lib/shm.c
 
 USER_HDRS +=
 
-USER_PROGS += \
-	labs/06-shm/shmt.c
+USER_PROGS +=
 
 LAB_DOCS +=

@@ -19,6 +19,11 @@
 #define CONSOLE_WRITE 1
 #define CONSOLE_READ 2
 #define CONSOLE_STATS 3
+// From lab 6, a request only the kernel may make (its badge has BADGE_KERNEL):
+//   CONSOLE_WRITE_SHARED  label 5, w0 = n   -> n written, from the start of the region in
+//                                              the server's slot CONSOLE_SLOT_BUFFER
+#define CONSOLE_WRITE_SHARED 5
+#define CONSOLE_BUFFER_BYTES (16 * 4096) // the size of the region in CONSOLE_SLOT_BUFFER
 
 #define CONSOLE_MAX_BYTES (IPC_WORDS * 8) // 32: what the four words of one message hold
 #define CONSOLE_MAX_READERS 8             // reads waiting for input at once; one more gets -EBUSY
@@ -29,6 +34,7 @@
 #define CONSOLE_SLOT_ENDPOINT 1 // the endpoint clients call (original: all rights)
 #define CONSOLE_SLOT_UART 2     // the PL011's registers: device memory, 4 KiB at 0x0900_0000
 #define CONSOLE_SLOT_IRQ 3      // the PL011's interrupt line, INTID 33
+#define CONSOLE_SLOT_BUFFER 4   // lab 6: the kernel's output buffer, a region (read-only)
 
 // A label from a request and a length (CONSOLE_WRITE carries its length in bits 8 and up).
 static inline long console_label(unsigned int request, unsigned long n)

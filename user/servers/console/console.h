@@ -4,6 +4,7 @@
 //   pl011.c  the UART's registers, through a mapping of its device memory
 //   input.c  the input ring, flow control, and the readers waiting for input
 //   write.c  CONSOLE_WRITE: bytes out to the UART
+//   shared.c CONSOLE_WRITE_SHARED: the kernel's output buffer (lab 6)
 #ifndef KEEL_CONSOLE_SERVER_H
 #define KEEL_CONSOLE_SERVER_H
 
@@ -38,7 +39,13 @@ unsigned long input_readers_waiting(void);
 
 // write.c
 bool console_write(const struct ipc_msg *req, struct ipc_msg *reply);
+#if LAB >= 6
+// shared.c (lab 6): the kernel's shared output buffer
+long shared_buffer_map(void); // maps the region in CONSOLE_SLOT_BUFFER: 0 or -errno
+bool console_write_shared(const struct ipc_msg *req, struct ipc_msg *reply);
+#endif
 void console_putc(char c); // one byte out, '\n' as "\r\n"
 unsigned long output_written(void);
+void console_count_written(unsigned long n); // bytes written some other way (shared.c)
 
 #endif

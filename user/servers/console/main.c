@@ -48,6 +48,9 @@ static const handler_fn handlers[] = {
     [CONSOLE_WRITE] = console_write,
     [CONSOLE_READ] = console_read,
     [CONSOLE_STATS] = console_stats,
+#if LAB >= 6
+    [CONSOLE_WRITE_SHARED] = console_write_shared,
+#endif
 };
 #define NHANDLERS (sizeof(handlers) / sizeof(handlers[0]))
 
@@ -58,12 +61,12 @@ static const handler_fn handlers[] = {
 static bool handle_request(const struct ipc_msg *req, struct ipc_msg *reply)
 {
     *reply = (struct ipc_msg){.cap = CAP_NONE}; // no word of an earlier reply leaks out
+    unsigned int request = console_request(req->label);
     if (req->cap != CAP_NONE) {
         cap_delete((int)req->cap);
         reply->label = -EINVAL;
         return true;
     }
-    unsigned int request = console_request(req->label);
     if (request >= NHANDLERS || handlers[request] == NULL) {
         reply->label = -ENOSYS;
         return true;
@@ -132,5 +135,9 @@ int main(int argc, char **argv)
         return 2; // no way to say anything: the UART is the only way out
     if (route_uart_interrupt() < 0)
         return 3;
+#if LAB >= 6
+    if (shared_buffer_map() < 0)
+        return 4;
+#endif
     return serve();
 }
