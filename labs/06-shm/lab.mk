@@ -21,6 +21,8 @@ USER_HDRS += \
 # This lab's test programs (grade/test_lab06_shm.py runs them; labs/06-shm/shmtest.h is
 # their shared header, on top of lab 5's labs/05-ipc/ipctest.h).
 USER_PROGS += \
-	labs/06-shm/shmshare.c
+	labs/06-shm/shmshare.c \
+	labs/06-shm/shmrights.c \
+	labs/06-shm/shmrevoke.c
 
 LAB_DOCS +=
