@@ -23,6 +23,7 @@ USER_HDRS += \
 USER_PROGS += \
 	labs/06-shm/shmshare.c \
 	labs/06-shm/shmrights.c \
-	labs/06-shm/shmrevoke.c
+	labs/06-shm/shmrevoke.c \
+	labs/06-shm/shmleak.c
 
 LAB_DOCS +=
