@@ -24,6 +24,7 @@ USER_PROGS += \
 	labs/06-shm/shmshare.c \
 	labs/06-shm/shmrights.c \
 	labs/06-shm/shmrevoke.c \
-	labs/06-shm/shmleak.c
+	labs/06-shm/shmleak.c \
+	labs/06-shm/shmbad.c
 
 LAB_DOCS +=
