@@ -25,6 +25,7 @@ USER_PROGS += \
 	labs/06-shm/shmrights.c \
 	labs/06-shm/shmrevoke.c \
 	labs/06-shm/shmleak.c \
-	labs/06-shm/shmbad.c
+	labs/06-shm/shmbad.c \
+	labs/06-shm/conbig.c
 
 LAB_DOCS +=
