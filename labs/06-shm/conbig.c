@@ -13,7 +13,7 @@
 //   3. CONSOLE_WRITE_SHARED (label 5) is the kernel's request: sent by this task through its
 //      console capability, the server answers -EPERM; a badge with bit 63 (BADGE_KERNEL)
 //      cannot be minted.  The console still works afterwards.
-// The random letters come from rng_next (labs/05-ipc/ipctest.h), which the grader copies.
+// `conbig SEED refusals` runs step 3 alone.  The random letters come from rng_next (labs/05-ipc/ipctest.h), which the grader copies.
 #include "shmtest.h"
 
 #define TOTAL (80 * 1024)
@@ -66,6 +66,9 @@ int main(int argc, char **argv)
     uint64_t seed = arg_number(argc, argv, 1, 12345);
     if (argc > 3 && strcmp(argv[2], "writer") == 0)
         return writer(argv[3], seed);
+    int only_refusals = argc > 2 && strcmp(argv[2], "refusals") == 0;
+    if (only_refusals)
+        goto refusals;
 
     // 1.
     rng_seed(seed);
@@ -104,6 +107,7 @@ int main(int argc, char **argv)
     printf("conbig: both writers done\n");
 
     // 3.
+refusals:;
     struct ipc_msg m = message(CONSOLE_WRITE_SHARED, 16, 0, 0, 0), reply;
     long r = ipc_call(SLOT_CONSOLE, &m, &reply);
     expect_true(r == 0 && reply.label == -EPERM, "CONSOLE_WRITE_SHARED (label 5, w0 16) sent by "
