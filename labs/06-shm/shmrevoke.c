@@ -82,8 +82,8 @@ static int holder(int which)
     }
     uint64_t word = mix64(nonce ^ (uint64_t)which) % (pages * WORDS_PER_PAGE);
     volatile uint64_t *target = (volatile uint64_t *)va + word;
-    printf("shmrevoke: holder %d: %d of %d checks passed; reading 0x%lx (page %lu of its mapping "
-           "at 0x%lx)\n", which, checks_made - checks_failed, checks_made,
+    printf("shmrevoke: holder %d (pid %d): %d of %d checks passed; reading 0x%lx (page %lu of "
+           "its mapping at 0x%lx)\n", which, getpid(), checks_made - checks_failed, checks_made,
            (unsigned long)target, word / WORDS_PER_PAGE, va);
     uint64_t got = *target;
     printf("shmrevoke: holder %d: FAIL reading 0x%lx after the revoke gave 0x%lx: the mapping "
@@ -124,8 +124,8 @@ static int tlb_revoker(void)
         return 1;
     fill_pattern((volatile uint64_t *)va_o, pages * WORDS_PER_PAGE, nonce, 5);
     volatile uint64_t *target = (volatile uint64_t *)va_c + (pages - 1) * WORDS_PER_PAGE + 3;
-    printf("shmrevoke: tlb revoker: reading 0x%lx (its mapping through a copy), revoking, "
-           "reading it again\n", (unsigned long)target);
+    printf("shmrevoke: tlb revoker (pid %d): reading 0x%lx (its mapping through a copy), "
+           "revoking, reading it again\n", getpid(), (unsigned long)target);
     // The print above went through the console server (a switch, which may flush the TLB):
     // from here to the second read there is only the revoke.
     uint64_t before = *target;
@@ -145,8 +145,8 @@ static int tlb_unmapper(void)
     if (!expect_true(va != 0, "region_create(%lu): got %s", pages, errno_name(region)))
         return 1;
     volatile uint64_t *target = (volatile uint64_t *)va + WORDS_PER_PAGE + 5;
-    printf("shmrevoke: tlb unmapper: writing 0x%lx, unmapping, reading it again\n",
-           (unsigned long)target);
+    printf("shmrevoke: tlb unmapper (pid %d): writing 0x%lx, unmapping, reading it again\n",
+           getpid(), (unsigned long)target);
     *target = nonce;
     long r = region_unmap(va);
     uint64_t after = *target;
