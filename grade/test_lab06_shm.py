@@ -266,7 +266,7 @@ def test_a_task_without_the_capability_cannot_reach_the_region(keel):
     every slot and random slot numbers with region_map (at the kernel's address and at the
     parent's), region_revoke and region_unmap: each gets the slot's error (EBADF empty or out
     of range, EINVAL not a region), never an address; the parent's address is not mapped in
-    it (write(1) from there is EFAULT); its own region at that same address holds zeros; its
+    it (spawn with its path there is EFAULT); its own region at that same address holds zeros; its
     read of the parent's address kills it with a translation fault there."""
     nonce = new_seed()
     command = f"shmrights {nonce} guess"
@@ -333,7 +333,7 @@ def test_revoke_takes_effect_at_once_in_every_holder(keel):
         wrong = [f for f in failures if key in f]
         assert not wrong, k.explain(
             "the revoker's view after region_revoke as documented", got="".join(
-                "\n    " + f for f in wrong) + f"\n{advice[0].upper() + advice[1:]}.\n" + hint,
+                "\n    " + f for f in wrong) + f"\nSo: {advice}.\n" + hint,
             section=EX4)
     assert parent.group(1) == parent.group(2), k.explain(
         "every check of the parent's, up to and after its revoke, to pass",

@@ -84,6 +84,21 @@ static inline int expect_region_cap(const char *what, long slot, unsigned rights
                        info.original);
 }
 
+// Whether the kernel finds `va` mapped readable in this task's page table, without touching
+// it from user code (which would fault) or printing anything: spawn copies its path from
+// there (-EFAULT if unmapped); from mapped memory the path is a name no program has.
+// Returns 0 (not mapped) or 1.
+static inline int kernel_sees_mapped(uint64_t va)
+{
+    char *argv[] = {"probe", NULL};
+    long r = spawn((const char *)va, argv);
+    if (r > 0) { // a pattern that spells a program's name: wait for it, and call it mapped
+        waitpid((int)r, NULL, 0);
+        return 1;
+    }
+    return r != -EFAULT;
+}
+
 static inline struct ipc_msg message_passing(long label, uint64_t w0, uint64_t w1, long cap)
 {
     struct ipc_msg m = {label, {w0, w1, 0, 0}, cap, 0};
