@@ -96,14 +96,15 @@ def clues(k):
     panic = re.search(r"^panic: .*$", k.output, re.M)
     if panic:
         found.append(f"The kernel panicked: '{panic.group(0)}' (its backtrace is in the serial "
-                     "output). In lab 6 that is most often a region freed while something still "
-                     "refers to it: a reference count one too low (each capability and each "
-                     "mapping holds one), so region_put frees it early and a later put or "
-                     "delete finds junk.")
+                     "output). In lab 6 a panic in frame_free, region_put or object_destroy is "
+                     "most often a region's frames freed twice or too early: a reference count "
+                     "one too low (each capability and each mapping holds one: region_get in "
+                     "region_map, region_put frees only at 0), or region pages mapped without "
+                     "DESC_NOT_OWNED, which exit then frees as the task's own.")
     if JUNK in k.output:
         found.append(f"0x{JUNK} is what frame_free fills a freed frame with: a region's frames "
-                     "were freed while still mapped (region_get in region_map, region_put only "
-                     "when refs reaches 0).")
+                     "were freed while still mapped (a reference count too low, or a mapping "
+                     "without DESC_NOT_OWNED whose task's exit freed them as its own).")
     return "".join("\n" + line for line in found)
 
 
@@ -313,11 +314,15 @@ def test_a_task_without_the_capability_cannot_reach_the_region(keel):
 # --- Exercise 4: revoke ----------------------------------------------------------------------
 
 REVOKE_HINTS = [
+    (", the last)", "unmap_range must clear the level-3 entry of every page of the mapping, "
+     "the last one too"),
     ("mapping through the original", "the mappings made through the original must stay: "
      "region_revoke removes only those with via_original false"),
     ("its mapping through its own copy", "region_revoke must remove every mapping made through "
      "a copy (via_original false), the revoker's own too, translations and all (drop_mapping "
-     "with unmap)"),
+     "with unmap; walking the list while dropping from it: after drop_mapping, *link already "
+     "holds the next mapping)"),
+
     ("its own copy", "revoke must also delete the revoker's own copies (every slot holding a "
      "copy, in every task, the caller's too)"),
     ("travelling in a message", "a copy in a message not yet delivered (a sender blocked in "
@@ -349,7 +354,7 @@ def test_revoke_takes_effect_at_once_in_every_holder(keel):
                          "lines: a holder could not map its copy, or revoke blocked)", EX4,
                          hint=hint)
     failures = program_failures(k, "shmrevoke")
-    for key, advice in REVOKE_HINTS[:5]:
+    for key, advice in REVOKE_HINTS[:6]:
         wrong = [f for f in failures if key in f]
         assert not wrong, k.explain(
             "the revoker's view after region_revoke as documented", got="".join(
@@ -376,7 +381,7 @@ def test_revoke_takes_effect_at_once_in_every_holder(keel):
     counts = [f for f in failures if "counts" in f]
     assert not counts, k.explain(
         "the kernel's counts back where they were", got="".join("\n    " + f for f in counts) +
-        "\n" + REVOKE_HINTS[5][1] + "\n" + hint, section=EX5)
+        "\n" + REVOKE_HINTS[6][1] + "\n" + hint, section=EX5)
     assert not failures and status == 0, k.explain(
         "every check of shmrevoke to pass, exit status 0", got=f"exit status {status}" +
         fail_lines(k, "shmrevoke") + "\n" + hint, section=EX4)

@@ -80,6 +80,7 @@ static int holder(int which)
         expect_true(!kernel_sees_mapped(va2), "after the revoke: the mapping through the copy of "
                     "the copy at 0x%lx: expected it gone, but the kernel finds it mapped", va2);
     }
+    expect_pages_gone("after the revoke: the mapping of the passed copy", va, pages);
     uint64_t word = mix64(nonce ^ (uint64_t)which) % (pages * WORDS_PER_PAGE);
     volatile uint64_t *target = (volatile uint64_t *)va + word;
     printf("shmrevoke: holder %d (pid %d): %d of %d checks passed; reading 0x%lx (page %lu of "
@@ -245,6 +246,7 @@ static int holders(void)
     report_slot_gone("its own copy", own);
     expect_true(!kernel_sees_mapped(va_c), "after the revoke: its mapping through its own copy "
                 "at 0x%lx: expected it gone, but the kernel finds it mapped", va_c);
+    expect_pages_gone("after the revoke: its mapping through its own copy", va_c, pages);
     expect_result("after the revoke: region_unmap of its mapping through its own copy (gone "
                   "already)", region_unmap(va_c), -EINVAL);
     struct ipc_msg m, reply;
