@@ -87,7 +87,7 @@ def rerun_hint(k, command, icount=None):
     return f"To rerun it: make lab-{k.lab} qemu BOOTARGS='-- {command}'{extra}"
 
 
-JUNK = "6b6b6b6b6b6b6b6b"  # what frame_free fills a freed frame with (kernel/mm/frame.c)
+JUNK = "6b6b6b6b"  # what frame_free fills a freed frame with (kernel/mm/frame.c)
 
 
 def clues(k):
@@ -102,7 +102,7 @@ def clues(k):
                      "region_map, region_put frees only at 0), or region pages mapped without "
                      "DESC_NOT_OWNED, which exit then frees as the task's own.")
     if JUNK in k.output:
-        found.append(f"0x{JUNK} is what frame_free fills a freed frame with: a region's frames "
+        found.append(f"0x{JUNK}... is what frame_free fills a freed frame with: a region's frames "
                      "were freed while still mapped (a reference count too low, or a mapping "
                      "without DESC_NOT_OWNED whose task's exit freed them as its own).")
     return "".join("\n" + line for line in found)
@@ -247,8 +247,9 @@ def test_a_read_only_view_can_never_be_written(keel):
     fault_report(k, announced, r"data abort from EL0 \(EC 0x24\): permission fault, level 3, "
                  r"on a write", hint, EX2, "the reader writing through its read-only mapping",
                  survived=RO_HINT)
-    k.expect(r"^shmrights: ro: the parent goes on: its mapping still reads pattern 1: (\w+)$",
-             timeout=20, what="the parent's last line, after a second reader", section=EX3)
+    expect_line(k, r"^shmrights: ro: the parent goes on: its mapping still reads pattern 1: "
+                r"(\w+)$", "the parent's last line, after a second reader", EX3, timeout=20,
+                hint=hint)
     status = k.wait_exit(timeout=10, section=EX3)
     failures = program_failures(k, "shmrights")
     assert not failures and status == 0, k.explain(
@@ -408,7 +409,9 @@ def test_revoke_and_unmap_forget_the_tlb_entries(keel):
                   "page of the mapping (unmap_range)"}
 
     def advice(who):
-        return lambda line: tlb_hint if "TLB" in line else table_hint[who]
+        return lambda line: tlb_hint if "TLB" in line else \
+            "unmap_range must clear the level-3 entry of every page of the mapping, the last one " \
+            "too" if "stops short" in line else table_hint[who]
 
     for who, what in (("revoker", "revoking"), ("unmapper", "unmapping")):
         announced = expect_line(k, r"^shmrevoke: tlb %s \(pid (?P<pid>\d+)\): \w+ "

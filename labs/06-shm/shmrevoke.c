@@ -113,11 +113,14 @@ static int late_holder(void)
 
 // Why a read that should have faulted did not: the kernel itself says whether the page table
 // still maps the (writable) page: cap_describe's copy_to_user walks the table (EFAULT if not).
-static const char *still_mapped(volatile uint64_t *p)
+static const char *still_mapped(volatile uint64_t *p, uint64_t first_page)
 {
-    if (cap_describe(SLOT_CONSOLE, (struct cap_info *)p) == 0)
-        return "the page table still maps it (its entries were never cleared)";
-    return "the page table no longer maps it, but the TLB still held the translation";
+    if (cap_describe(SLOT_CONSOLE, (struct cap_info *)p) != 0)
+        return "the page table no longer maps it, but the TLB still held the translation";
+    if (!kernel_sees_mapped(first_page))
+        return "the page table still maps this page, but not the mapping's first one (a loop "
+               "over the pages that stops short?)";
+    return "the page table still maps it (its entries were never cleared)";
 }
 
 static int tlb_revoker(void)
@@ -143,7 +146,7 @@ static int tlb_revoker(void)
     uint64_t after = *target;
     printf("shmrevoke: tlb revoker: FAIL read 0x%lx again after region_revoke returned %s: got "
            "0x%lx (0x%lx before): %s\n", (unsigned long)target, r < 0 ? errno_name(r) : "0",
-           after, before, still_mapped(target));
+           after, before, still_mapped(target, va_c));
     return 1;
 }
 
@@ -162,7 +165,7 @@ static int tlb_unmapper(void)
     uint64_t after = *target;
     printf("shmrevoke: tlb unmapper: FAIL read 0x%lx again after region_unmap returned %s: got "
            "0x%lx: %s\n", (unsigned long)target, r < 0 ? errno_name(r) : "0", after,
-           still_mapped(target));
+           still_mapped(target, va));
     return 1;
 }
 
