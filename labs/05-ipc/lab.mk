@@ -13,3 +13,10 @@ USER_HDRS +=
 USER_PROGS +=
 
 LAB_DOCS +=
+
+# This lab's test programs (grade/test_lab05_ipc.py runs them; labs/05-ipc/ipctest.h is
+# their shared header).
+USER_PROGS += \
+	labs/05-ipc/pingpong.c \
+	labs/05-ipc/manyclients.c \
+	labs/05-ipc/rights.c
