@@ -39,7 +39,8 @@ static void expect(const char *what, long got, long want)
 }
 
 // Every call that takes a slot, on slot `s`: all must give `err` (EBADF for a slot that is
-// not a capability).  `other` is a good notification or endpoint for the calls that take two.
+// not a capability), but cap_describe, which describes an empty slot in range as CAP_EMPTY.
+// `other_*` are a good notification and endpoint for the calls that take two slots.
 static void every_call_on(int s, long err, int other_ntfn, int other_ep)
 {
     struct ipc_msg m = message(1, 2, 3, 4, 5), out;
@@ -50,7 +51,12 @@ static void every_call_on(int s, long err, int other_ntfn, int other_ep)
         snprintf(what, sizeof(what), "%s on slot %d", call, s);                                \
         expect(what, (expr), err);                                                             \
     } while (0)
-    ON("cap_describe", cap_describe(s, &info));
+    if (s >= 0 && s < CAP_SLOTS) {
+        snprintf(what, sizeof(what), "cap_describe of empty slot %d", s);
+        expect(what, cap_describe(s, &info) == 0 ? info.type : -1, CAP_EMPTY);
+    } else {
+        ON("cap_describe", cap_describe(s, &info));
+    }
     ON("cap_mint", cap_mint(s, RIGHT_SEND, 0));
     ON("cap_delete", cap_delete(s));
     ON("ipc_send", ipc_send(s, &m));
