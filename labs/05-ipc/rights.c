@@ -53,7 +53,7 @@ static void every_call_on(int s, long err, int other_ntfn, int other_ep)
     } while (0)
     if (s >= 0 && s < CAP_SLOTS) {
         snprintf(what, sizeof(what), "cap_describe of empty slot %d", s);
-        expect(what, cap_describe(s, &info) == 0 ? info.type : -1, CAP_EMPTY);
+        expect(what, cap_describe(s, &info) == 0 ? (long)info.type : -1L, CAP_EMPTY);
     } else {
         ON("cap_describe", cap_describe(s, &info));
     }
