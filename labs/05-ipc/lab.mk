@@ -55,4 +55,5 @@ LAB_DOCS += \
 USER_PROGS += \
 	labs/05-ipc/pingpong.c \
 	labs/05-ipc/manyclients.c \
-	labs/05-ipc/rights.c
+	labs/05-ipc/rights.c \
+	labs/05-ipc/transfer.c
