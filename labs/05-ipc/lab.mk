@@ -57,4 +57,5 @@ USER_PROGS += \
 	labs/05-ipc/manyclients.c \
 	labs/05-ipc/rights.c \
 	labs/05-ipc/transfer.c \
-	labs/05-ipc/deadpeer.c
+	labs/05-ipc/deadpeer.c \
+	labs/05-ipc/notify.c
