@@ -58,4 +58,5 @@ USER_PROGS += \
 	labs/05-ipc/rights.c \
 	labs/05-ipc/transfer.c \
 	labs/05-ipc/deadpeer.c \
-	labs/05-ipc/notify.c
+	labs/05-ipc/notify.c \
+	labs/05-ipc/ipcregs/
