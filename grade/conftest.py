@@ -62,7 +62,6 @@ def pytest_configure(config):
             if os.path.isdir(harness.BUILD) else ""
     config.keel_labs = [int(n) for n in labs.split()]
     config.keel_results = []
-_measures = []  # measure()'s figures, printed before the score
     config.keel_started = time.monotonic()
 
 
@@ -269,6 +268,7 @@ def pytest_runtest_logreport(report):
 
 
 _results = []
+_measures = []  # measure()'s figures, printed before the score
 
 
 def pytest_unconfigure(config):
