@@ -41,8 +41,8 @@ void boot_servers_start(struct task *first)
     struct endpoint *ep = endpoint_create();
     struct devmem *uart = devmem_create(UART0_PA, PAGE_SIZE);
     struct irq_line *uart_irq = irq_line_create(IRQ_UART0);
-    give(console, CONSOLE_SLOT_ENDPOINT, ep ? &ep->obj : NULL, RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT,
-         true);
+    give(console, CONSOLE_SLOT_ENDPOINT, ep ? &ep->obj : NULL,
+         RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT, true);
     give(console, CONSOLE_SLOT_UART, uart ? &uart->obj : NULL, RIGHT_MAP_READ | RIGHT_MAP_WRITE,
          true);
     give(console, CONSOLE_SLOT_IRQ, uart_irq ? &uart_irq->obj : NULL, RIGHT_RECV, true);
