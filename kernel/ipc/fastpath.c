@@ -99,6 +99,7 @@ FAST struct trapframe *fast_call(struct task *self, struct trapframe *tf)
     server->ipc.reply_to = self; // reply_right_give: the caller waits in IPC_REPLY
     self->ipc.replier = server;
     self->ipc.waiting = IPC_REPLY;
+    self->ipc.waiting_on = &ep->obj;
     return switch_to(self, server);
 }
 
