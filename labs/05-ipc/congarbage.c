@@ -16,6 +16,12 @@
 
 static int wrong;
 
+// Whether a label's request byte names one of the requests a task may make.
+static bool is_request(unsigned int request)
+{
+    return request >= CONSOLE_WRITE && request <= CONSOLE_STATS;
+}
+
 static void check_reply(const char *kind, long label, long r, const struct ipc_msg *reply,
                         long want)
 {
@@ -54,9 +60,16 @@ int main(int argc, char **argv)
         case 0: // no request: a random label whose low byte is not 1, 2 or 3
             do
                 m.label = (long)rng_next();
-            while (console_request(m.label) >= CONSOLE_WRITE &&
-                   console_request(m.label) <= CONSOLE_STATS);
+            while (is_request(console_request(m.label)));
             r = ipc_call(SLOT_CONSOLE, &m, &reply);
+#if LAB >= 6
+            // The kernel's own request (lab 6) is refused to a task, whatever else it says.
+            if (console_request(m.label) == CONSOLE_WRITE_SHARED) {
+                check_reply("the kernel's CONSOLE_WRITE_SHARED sent by a task", m.label, r,
+                            &reply, -EPERM);
+                break;
+            }
+#endif
             check_reply("a label that is no request", m.label, r, &reply, -ENOSYS);
             break;
         case 1: // a write longer than a message holds
