@@ -631,14 +631,9 @@ def test_only_the_kernel_may_send_console_write_shared(keel):
 
 # --- Measuring -------------------------------------------------------------------------------
 
-def record_measure(request, text):
-    """A figure printed with the score at the end of the run (conftest.py's `measure`)."""
-    request.node.user_properties.append(("keel-measure", text))
-
-
 @pytest.mark.points(10)
 @pytest.mark.section(MEASURING)
-def test_one_mib_through_a_region_costs_a_tenth_of_messages(keel, request):
+def test_one_mib_through_a_region_costs_a_tenth_of_messages(keel, measure):
     """`shmbench NONCE` under -icount shift=0: 1 MiB moves from one task to another through a
     region (copied in, a call, the reader's pass over all of it, the reply) and through 32768
     4-word calls; the reader's checksum of both must be the one computed here from the nonce,
@@ -655,7 +650,7 @@ def test_one_mib_through_a_region_costs_a_tenth_of_messages(keel, request):
     detail = expect_line(k, r"^shmbench: the region's count: .*$", "the region's breakdown",
                          MEASURING, hint=hint)
     n, m = int(costs.group(1)), int(costs.group(2))
-    record_measure(request, f"lab 6 shmbench: 1 MiB through a region {n} instructions, through "
+    measure(f"lab 6 shmbench: 1 MiB through a region {n} instructions, through "
                    f"4-word messages {m} (x{m / max(n, 1):.1f}; target >= x{RATIO_TARGET})")
     want = checksum(nonce, 1, 1024 * 1024 // 8)
     region_sum, message_sum = int(sums.group(1), 16), int(sums.group(2), 16)
