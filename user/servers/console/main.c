@@ -136,8 +136,14 @@ int main(int argc, char **argv)
     if (route_uart_interrupt() < 0)
         return 3;
 #if LAB >= 6
-    if (shared_buffer_map() < 0)
+    long err = shared_buffer_map();
+    if (err < 0) {
+        // Without it no program's output gets out: say why, once, while the UART is ours.
+        say("console: cannot map the kernel's output buffer (region_map of slot %d: %s): the "
+            "console server stops, and programs' output is lost (lab 6: kernel/shm/map.c)\n",
+            CONSOLE_SLOT_BUFFER, errno_name(err));
         return 4;
+    }
 #endif
     return serve();
 }
