@@ -93,6 +93,11 @@ JUNK = "6b6b6b6b"  # what frame_free fills a freed frame with (kernel/mm/frame.c
 def clues(k):
     """What the output says about a region freed too early, for a failure message."""
     found = []
+    server = re.search(r"^console: cannot map the kernel's output buffer .*$", k.output, re.M)
+    if server:
+        found.append(f"The console server said: '{server.group(0)}'. Every program's output goes "
+                     "through that buffer from lab 6 on: region_map (Exercise 2) must work "
+                     f"before anything else can be seen ({EX2}).")
     panic = re.search(r"^panic: .*$", k.output, re.M)
     if panic:
         found.append(f"The kernel panicked: '{panic.group(0)}' (its backtrace is in the serial "
@@ -126,7 +131,9 @@ def expect_line(k, pattern, what, section, timeout=30, hint=None, **options):
         return k.expect(pattern, timeout=timeout, what=what, section=section, **options)
     except pytest.fail.Exception as failure:
         message = str(failure)
-    pytest.fail(message + clues(k) + (f"\n{hint}" if hint else ""), pytrace=False)
+    found = clues(k)
+    pytest.fail((found.lstrip("\n") + "\n" if found else "") + message +
+                (f"\n{hint}" if hint else ""), pytrace=False)
 
 
 def fault_report(k, announced, kind, hint, section, what, survived=None):
