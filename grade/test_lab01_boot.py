@@ -117,7 +117,7 @@ def test_too_little_ram_is_refused_with_a_message(keel):
     # physical end from nm's _end): with less, QEMU loads part of it and the kernel cannot
     # run a single instruction of its own (later labs' kernels, whose boot archive holds more
     # programs, need 4 MiB).
-    end = harness.Elf(keel.lab).address("_end") & ((1 << 32) - 1)
+    end = harness.Elf(keel.lab).address("_end") - KERNBASE
     least = -(-(end - harness.RAM_BASE) // (1 << 20))
     mem = random.choice(range(max(least, 3), 8))
     k = keel.boot(mem=f"{mem}M")

@@ -219,7 +219,8 @@ def test_a_pattern_written_by_one_task_is_read_by_another_both_ways(keel):
             "here): the two tasks' mappings must lead to the same frames, every page of them",
             got=(line.group(0) if line else "no such line") + fail_lines(k, "shmshare") + "\n" +
             hint, section=EX3)
-    assert int(mapped.group(1)) == pages, k.explain(f"a region of {pages} pages", got=mapped.group(0))
+    assert int(mapped.group(1)) == pages, k.explain(f"a region of {pages} pages",
+                                                    got=mapped.group(0))
     assert not failures and status == 0, k.explain(
         "every check of shmshare to pass and exit status 0",
         got=f"exit status {status}" + fail_lines(k, "shmshare") + "\n" + hint, section=EX3)
@@ -243,7 +244,8 @@ def test_a_read_only_view_can_never_be_written(keel):
     command = f"shmrights {nonce} ro"
     k = run_program(keel, command)
     hint = rerun_hint(k, command)
-    announced = expect_line(k, r"^shmrights: reader \(pid (?P<pid>\d+)\): (\d+) of (\d+) checks passed; writing to "
+    announced = expect_line(k, r"^shmrights: reader \(pid (?P<pid>\d+)\): (\d+) of (\d+) checks "
+                            r"passed; writing to "
                             r"0x(?P<addr>[0-9a-f]+) .*$", "the reader's announcement of its "
                             "write (if it never comes, see the FAIL lines)", EX3, hint=hint)
     refused = [f for f in program_failures(k, "shmrights: reader")
@@ -275,7 +277,8 @@ def test_regions_are_never_executable(keel):
     command = f"shmrights {nonce} exec"
     k = run_program(keel, command)
     hint = rerun_hint(k, command)
-    announced = expect_line(k, r"^shmrights: exec \(pid (?P<pid>\d+)\): jumping to 0x(?P<addr>[0-9a-f]+) .*$",
+    announced = expect_line(k, r"^shmrights: exec \(pid (?P<pid>\d+)\): jumping to "
+                            r"0x(?P<addr>[0-9a-f]+) .*$",
                             "the child's announcement of its jump (if it never comes, see the "
                             "FAIL lines)", EX2, hint=hint)
     fault_report(k, announced, r"instruction abort from EL0 \(EC 0x20\): permission fault, "
@@ -301,7 +304,8 @@ def test_a_task_without_the_capability_cannot_reach_the_region(keel):
     command = f"shmrights {nonce} guess"
     k = run_program(keel, command)
     hint = rerun_hint(k, command)
-    announced = expect_line(k, r"^shmrights: guess \(pid (?P<pid>\d+)\): (\d+) of (\d+) guesses refused with the "
+    announced = expect_line(k, r"^shmrights: guess \(pid (?P<pid>\d+)\): (\d+) of (\d+) guesses "
+                            r"refused with the "
                             r"slot's error; (\d+) of (\d+) checks passed; now reading "
                             r"0x(?P<addr>[0-9a-f]+)$", "the guesser's summary", EX3, hint=hint)
     refused, tried, passed, checks = (int(announced.group(i)) for i in range(2, 6))

@@ -51,8 +51,10 @@ static long create_raw(uint64_t pages)
 // Checks that nothing is mapped at `va` (kernel_sees_mapped: spawn's path from there EFAULT).
 static void expect_unmapped(const char *what, uint64_t va)
 {
-    expect_true(!kernel_sees_mapped(va), "%s: %s: expected nothing mapped at 0x%lx (spawn with "
-                "its path there: EFAULT), but the kernel finds it mapped", group_name, what, va);
+    expect_true(!kernel_sees_mapped(va),
+                "%s: %s: expected nothing mapped at 0x%lx (spawn with "
+                "its path there: EFAULT), but the kernel finds it mapped",
+                group_name, what, va);
 }
 
 static void expect_counts(const char *what, const struct counts *before)
@@ -78,8 +80,10 @@ static void create_errors(void)
     uint64_t too_many = free - 63 < REGION_MAX_PAGES ? free - 63 : 0;
     if (too_many != 0) {
         char what[96];
-        snprintf(what, sizeof(what), "region_create(%lu) with %lu frames free (more than free "
-                 "memory)", too_many, free);
+        snprintf(what, sizeof(what),
+                 "region_create(%lu) with %lu frames free (more than free "
+                 "memory)",
+                 too_many, free);
         expect(what, create_raw(too_many), -ENOMEM);
         snprintf(what, sizeof(what), "region_create(%lu) with %lu frames free", free, free);
         expect(what, create_raw(free), -ENOMEM);
@@ -95,9 +99,10 @@ static void create_errors(void)
     expect("region_create(16) with every slot full", create_raw(16), -EMFILE);
     expect_counts("the counts after the EMFILE creates", &full);
     cap_delete(ep); // the original: every copy goes with it
-    expect_true(slots_used() == before.slots, "%s: the slots after deleting the endpoint that "
-                "filled the table: expected %d in use, got %d", group_name, before.slots,
-                slots_used());
+    expect_true(slots_used() == before.slots,
+                "%s: the slots after deleting the endpoint that "
+                "filled the table: expected %d in use, got %d",
+                group_name, before.slots, slots_used());
     end_group();
 }
 
@@ -110,26 +115,28 @@ static void describe_and_mint(void)
     expect_true(info.type == CAP_REGION && info.original == 1 && info.badge == 0 &&
                     info.rights == (RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT),
                 "%s: a new region: expected type %d, rights %d, badge 0, original; got type %u, "
-                "rights %u, badge 0x%lx, original %u", group_name, CAP_REGION,
-                RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, info.type, info.rights,
-                info.badge, info.original);
+                "rights %u, badge 0x%lx, original %u",
+                group_name, CAP_REGION, RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, info.type,
+                info.rights, info.badge, info.original);
     int ro = cap_mint(r, RIGHT_MAP_READ, 0);
     cap_describe(ro, &copy_info);
     expect_true(ro >= 0 && copy_info.type == CAP_REGION && copy_info.rights == RIGHT_MAP_READ &&
                     copy_info.original == 0 && copy_info.object == info.object,
                 "%s: cap_mint(region, map-read): expected a copy of the same object (%u) with "
-                "rights %d; got slot %d: type %u, rights %u, object %u, original %u", group_name,
-                info.object, RIGHT_MAP_READ, ro, copy_info.type, copy_info.rights,
+                "rights %d; got slot %d: type %u, rights %u, object %u, original %u",
+                group_name, info.object, RIGHT_MAP_READ, ro, copy_info.type, copy_info.rights,
                 copy_info.object, copy_info.original);
-    expect("cap_mint(read-only copy, map-read|map-write): wider", cap_mint(ro, RIGHT_MAP_READ |
-           RIGHT_MAP_WRITE, 0), -EPERM);
+    expect("cap_mint(read-only copy, map-read|map-write): wider",
+           cap_mint(ro, RIGHT_MAP_READ | RIGHT_MAP_WRITE, 0), -EPERM);
     expect("cap_mint(region, map-read, badge 5): badges are for endpoints and notifications",
            cap_mint(r, RIGHT_MAP_READ, 5), -EINVAL);
     expect("cap_mint(region, rights 32): no such right", cap_mint(r, 32, 0), -EINVAL);
     int r2 = region_create(1);
     cap_describe(r2, &copy_info);
-    expect_true(copy_info.object != info.object, "%s: two regions: expected different object "
-                "numbers, got %u and %u", group_name, info.object, copy_info.object);
+    expect_true(copy_info.object != info.object,
+                "%s: two regions: expected different object "
+                "numbers, got %u and %u",
+                group_name, info.object, copy_info.object);
     cap_delete(r2);
     cap_delete(ro);
     cap_delete(r);
@@ -156,8 +163,7 @@ static void map_errors(void)
     expect("the console (an endpoint)", map_raw(SLOT_CONSOLE, 0, 0), -EINVAL);
     expect("a read-only copy, REGION_MAP_WRITE", map_raw(ro, 0, REGION_MAP_WRITE), -EPERM);
     expect("a grant-only copy (no map-read), read-only", map_raw(grant_only, 0, 0), -EPERM);
-    expect("a grant-only copy, REGION_MAP_WRITE", map_raw(grant_only, 0, REGION_MAP_WRITE),
-           -EPERM);
+    expect("a grant-only copy, REGION_MAP_WRITE", map_raw(grant_only, 0, REGION_MAP_WRITE), -EPERM);
     expect("va REGION_AREA + 8 (not page-aligned)", map_raw(r, REGION_AREA + 8, 0), -EINVAL);
     expect("va REGION_AREA + 0x800", map_raw(r, REGION_AREA + 0x800, REGION_MAP_WRITE), -EINVAL);
     expect("va 0x4001 (not page-aligned)", map_raw(r, 0x4001, 0), -EINVAL);
@@ -171,7 +177,8 @@ static void map_errors(void)
     expect("va 2 pages below the program: its last page overlaps the text",
            map_raw(r, PROGRAM_TEXT - 2 * PAGE, 0), -EINVAL);
     expect("va of the stack", map_raw(r, STACK_BOTTOM, 0), -EINVAL);
-    uint64_t va = map_or_fail("region_map's errors: a good mapping", r, CHOSEN_VA, REGION_MAP_WRITE);
+    uint64_t va =
+        map_or_fail("region_map's errors: a good mapping", r, CHOSEN_VA, REGION_MAP_WRITE);
     expect("the same va again", map_raw(r, CHOSEN_VA, 0), -EINVAL);
     expect("va of the mapping's last page", map_raw(r, CHOSEN_VA + 2 * PAGE, 0), -EINVAL);
     expect("va 2 pages before the mapping: the end overlaps it",
@@ -197,9 +204,12 @@ static void addresses(void)
     long b = region_map(big, 0, REGION_MAP_WRITE);
     long s = region_map(small, 0, REGION_MAP_WRITE);
     long b2 = region_map(big, 0, 0);
-    expect_true(b == (long)REGION_AREA, "%s: the first region at the kernel's choice: expected "
-                "REGION_AREA (0x%lx), got 0x%lx", group_name, REGION_AREA, b);
-    expect_true(s > 0 && b > 0 && b2 > 0 && s != b && b2 != b && b2 != s, "%s: three mappings "
+    expect_true(b == (long)REGION_AREA,
+                "%s: the first region at the kernel's choice: expected "
+                "REGION_AREA (0x%lx), got 0x%lx",
+                group_name, REGION_AREA, b);
+    expect_true(s > 0 && b > 0 && b2 > 0 && s != b && b2 != b && b2 != s,
+                "%s: three mappings "
                 "at the kernel's choice: expected three addresses, got 0x%lx, 0x%lx, 0x%lx",
                 group_name, b, s, b2);
     // Each leaves the page after it unmapped, so running off its end faults.
@@ -216,9 +226,10 @@ static void addresses(void)
     // The two mappings of `big` are the same frames.
     if (b > 0 && b2 > 0) {
         *(volatile uint64_t *)b = seed;
-        expect_true(*(volatile uint64_t *)b2 == seed, "%s: two mappings of one region: expected "
-                    "what one wrote (0x%lx) through the other, got 0x%lx", group_name, seed,
-                    *(volatile uint64_t *)b2);
+        expect_true(*(volatile uint64_t *)b2 == seed,
+                    "%s: two mappings of one region: expected "
+                    "what one wrote (0x%lx) through the other, got 0x%lx",
+                    group_name, seed, *(volatile uint64_t *)b2);
         region_unmap((uint64_t)b2);
         region_unmap((uint64_t)b);
     }
@@ -247,8 +258,10 @@ static void unmap_errors(void)
     expect_counts("the counts after the refused unmaps", &before);
     volatile uint64_t *p = (volatile uint64_t *)va;
     p[WORDS_PER_PAGE] = seed;
-    expect_true(p[WORDS_PER_PAGE] == seed, "%s: the mapping after the refused unmaps: expected it "
-                "to work", group_name);
+    expect_true(p[WORDS_PER_PAGE] == seed,
+                "%s: the mapping after the refused unmaps: expected it "
+                "to work",
+                group_name);
     expect("the mapping", region_unmap(va), 0);
     expect_unmapped("the unmapped mapping's first page", va);
     expect_unmapped("the unmapped mapping's last page", va + 2 * PAGE);
@@ -262,8 +275,8 @@ static void revoke_errors(void)
     begin_group("region_revoke's errors");
     int r = region_create(2), ep = endpoint_create();
     int copy = cap_mint(r, RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, 0);
-    uint64_t va = map_or_fail("region_revoke's errors: a mapping through a copy", copy, 0,
-                              REGION_MAP_WRITE);
+    uint64_t va =
+        map_or_fail("region_revoke's errors: a mapping through a copy", copy, 0, REGION_MAP_WRITE);
     expect("slot -1", syscall6(SYS_region_revoke, -1, 0, 0, 0, 0, 0), -EBADF);
     expect("slot 64", syscall6(SYS_region_revoke, CAP_SLOTS, 0, 0, 0, 0, 0), -EBADF);
     expect("an empty slot", region_revoke(empty_slot(0)), -EBADF);
@@ -271,12 +284,16 @@ static void revoke_errors(void)
     expect("a copy with every right (not the original)", region_revoke(copy), -EPERM);
     struct cap_info info = {0};
     cap_describe(copy, &info);
-    expect_true(info.type == CAP_REGION, "%s: the copy after its refused revoke: expected it "
-                "still there, got type %u", group_name, info.type);
+    expect_true(info.type == CAP_REGION,
+                "%s: the copy after its refused revoke: expected it "
+                "still there, got type %u",
+                group_name, info.type);
     if (va != 0) {
         *(volatile uint64_t *)va = seed;
-        expect_true(*(volatile uint64_t *)va == seed, "%s: the copy's mapping after the refused "
-                    "revoke: expected it to work", group_name);
+        expect_true(*(volatile uint64_t *)va == seed,
+                    "%s: the copy's mapping after the refused "
+                    "revoke: expected it to work",
+                    group_name);
         region_unmap(va);
     }
     cap_delete(copy);
@@ -311,9 +328,11 @@ static void big_region(void)
                 errno_name(big));
     if (big >= 0) {
         take_counts(&with);
-        expect_true(with.k.free_frames <= before.k.free_frames - 4096, "%s: a region of 4096 "
+        expect_true(with.k.free_frames <= before.k.free_frames - 4096,
+                    "%s: a region of 4096 "
                     "pages: expected at least 4096 frames fewer free, got %lu before and %lu "
-                    "after", group_name, before.k.free_frames, with.k.free_frames);
+                    "after",
+                    group_name, before.k.free_frames, with.k.free_frames);
         cap_delete((int)big);
     }
     expect_counts("the counts after a region of 4096 pages was created and deleted", &before);
@@ -335,8 +354,9 @@ static void original_delete(void)
     take_counts(&mid);
     expect_true(mid.k.objects == before.k.objects + 1 && mid.k.free_frames < before.k.free_frames,
                 "%s: with no capability left but a mapping: expected the region alive (objects "
-                "%u + 1, fewer free frames than %lu), got objects %u, %lu free frames", group_name,
-                before.k.objects, before.k.free_frames, mid.k.objects, mid.k.free_frames);
+                "%u + 1, fewer free frames than %lu), got objects %u, %lu free frames",
+                group_name, before.k.objects, before.k.free_frames, mid.k.objects,
+                mid.k.free_frames);
     char line[80];
     snprintf(line, sizeof(line), "%s: the mapping after the original's delete", group_name);
     expect_pattern(line, (volatile uint64_t *)va, 4, seed, 9);

@@ -123,10 +123,13 @@ int main(int argc, char **argv)
     m = message_passing(SETUP, 0, 0, view);
     long r = ipc_call(ep, &m, &reply);
     uint64_t setup = instructions() - start - overhead;
-    if (!expect_true(va > 0 && r == 0 && reply.label == 0, "setting up the region: region_create "
-                     "%s, region_map %s, the reader's map %s", errno_name(region),
-                     va < 0 ? errno_name(va) : "ok", r < 0 ? errno_name(r) :
-                     reply.label < 0 ? errno_name(reply.label) : "ok"))
+    if (!expect_true(va > 0 && r == 0 && reply.label == 0,
+                     "setting up the region: region_create "
+                     "%s, region_map %s, the reader's map %s",
+                     errno_name(region), va < 0 ? errno_name(va) : "ok",
+                     r < 0             ? errno_name(r)
+                     : reply.label < 0 ? errno_name(reply.label)
+                                       : "ok"))
         return summary();
     cap_delete(view);
 
@@ -164,10 +167,11 @@ int main(int argc, char **argv)
     printf("shmbench: checksums: region 0x%lx, messages 0x%lx\n", region_sum, message_sum);
     printf("shmbench: the region's count: copying in %lu, the reader's pass %lu, the call, "
            "switches and reply %lu; setting the region up once (create %d pages, map, mint, "
-           "pass, the reader's map) %lu more\n", copy_cost, read_cost,
-           region_cost - copy_cost - read_cost, (int)PAGES, setup);
+           "pass, the reader's map) %lu more\n",
+           copy_cost, read_cost, region_cost - copy_cost - read_cost, (int)PAGES, setup);
     printf("shmbench: messages: %d calls of 32 bytes, %lu instructions each; messages / region "
-           "= %lu.%lu\n", WORDS / 4, message_cost / (WORDS / 4), message_cost / region_cost,
+           "= %lu.%lu\n",
+           WORDS / 4, message_cost / (WORDS / 4), message_cost / region_cost,
            message_cost * 10 / region_cost % 10);
     return summary();
 }

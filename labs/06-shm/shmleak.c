@@ -27,8 +27,8 @@
 #define CHOSEN_AREA 0x2000000000UL // chosen addresses: in the first 2 MiB from here
 
 enum way { UNMAP, OUTLIVE, EXIT, KILL, FAULT, UNMAPPED, WAYS };
-static const char *const way_names[WAYS] = {"unmap", "outlive", "exit", "kill", "fault",
-                                             "unmapped"};
+static const char *const way_names[WAYS] = {"unmap", "outlive", "exit",
+                                            "kill",  "fault",   "unmapped"};
 
 static uint64_t nonce;
 
@@ -63,8 +63,8 @@ static int server(void)
         } else if (m.label == 100) { // the original is gone: read what was kept, let go
             if (kept_va == 0)
                 result = 5;
-            else if (find_mismatch((volatile uint64_t *)kept_va, kept_pages * WORDS_PER_PAGE,
-                                   nonce, kept_tag) >= 0)
+            else if (find_mismatch((volatile uint64_t *)kept_va, kept_pages * WORDS_PER_PAGE, nonce,
+                                   kept_tag) >= 0)
                 result = 6;
             else if (region_unmap(kept_va) != 0)
                 result = 7;
@@ -146,9 +146,11 @@ static enum way cycle(int i)
     struct ipc_msg m = message_passing(way, pages, tag, copy), reply;
     if (way == UNMAP || way == OUTLIVE) {
         long r = ipc_call(server_ep, &m, &reply);
-        expect_true(r == 0 && reply.label == 0, "%s: the server's answer: expected 0, got result "
+        expect_true(r == 0 && reply.label == 0,
+                    "%s: the server's answer: expected 0, got result "
                     "%s, label %ld (labs/06-shm/shmleak.c, server(): the number of the check "
-                    "that failed)", what, r < 0 ? errno_name(r) : "0", reply.label);
+                    "that failed)",
+                    what, r < 0 ? errno_name(r) : "0", reply.label);
     } else {
         int pid = spawn_holder(way);
         expect_result("ipc_send to the holder", ipc_send(holder_ep, &m), 0);
@@ -162,8 +164,9 @@ static enum way cycle(int i)
         expect_true(want_signal ? WIFSIGNALED(status) && WTERMSIG(status) == want_signal
                                 : status == 0,
                     "%s: the holder: expected %s, got %s", what,
-                    way == KILL ? "killed by signal 9" : way == FAULT ? "killed by signal 11"
-                                                                       : "exit status 0",
+                    way == KILL    ? "killed by signal 9"
+                    : way == FAULT ? "killed by signal 11"
+                                   : "exit status 0",
                     status_text(status, buf, sizeof(buf)));
     }
     cap_delete(copy);
@@ -176,10 +179,11 @@ static enum way cycle(int i)
     if (way == OUTLIVE) {
         m = message(100, 0, 0, 0, 0);
         long r = ipc_call(server_ep, &m, &reply);
-        expect_true(r == 0 && reply.label == 0, "%s: the server reading its mapping after every "
+        expect_true(r == 0 && reply.label == 0,
+                    "%s: the server reading its mapping after every "
                     "capability to the region was deleted: expected 0, got result %s, label %ld "
-                    "(6: the pattern is gone, the frames were freed while still mapped)", what,
-                    r < 0 ? errno_name(r) : "0", reply.label);
+                    "(6: the pattern is gone, the frames were freed while still mapped)",
+                    what, r < 0 ? errno_name(r) : "0", reply.label);
     }
     return way;
 }
@@ -195,13 +199,16 @@ static int worker(int cycles)
     snprintf(nonce_text, sizeof(nonce_text), "%lu", nonce);
     char *argv[] = {"shmleak", nonce_text, "server", NULL};
     server_pid = spawn_caps("shmleak", argv, caps, 2);
-    if (!expect_true(server_pid > 0 && server_ep >= 0 && holder_ep >= 0, "spawn of the server: "
-                     "%s", errno_name(server_pid)))
+    if (!expect_true(server_pid > 0 && server_ep >= 0 && holder_ep >= 0,
+                     "spawn of the server: "
+                     "%s",
+                     errno_name(server_pid)))
         return 1;
     // The page tables the worker's and the server's mappings need stay with their address
     // spaces until they exit (as in lab 4): one mapping at each place first makes them.
     int warm = region_create(1);
-    uint64_t a = map_or_fail("warm-up", warm, 0, 0), b = map_or_fail("warm-up", warm, CHOSEN_AREA, 0);
+    uint64_t a = map_or_fail("warm-up", warm, 0, 0),
+             b = map_or_fail("warm-up", warm, CHOSEN_AREA, 0);
     int copy = cap_mint(warm, RIGHT_MAP_READ, 0);
     struct ipc_msg m = message_passing(UNMAP, 1, 0, copy), reply;
     ipc_call(server_ep, &m, &reply);

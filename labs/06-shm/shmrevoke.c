@@ -36,9 +36,10 @@ static void report_slot_gone(const char *what, int slot)
 {
     struct cap_info info = {0};
     long r = cap_describe(slot, &info);
-    expect_true(r == 0 && info.type == CAP_EMPTY, "after the revoke: %s (slot %d) expected "
-                "empty, got %s type %u, rights %u", what, slot, r == 0 ? "" : errno_name(r),
-                info.type, info.rights);
+    expect_true(r == 0 && info.type == CAP_EMPTY,
+                "after the revoke: %s (slot %d) expected "
+                "empty, got %s type %u, rights %u",
+                what, slot, r == 0 ? "" : errno_name(r), info.type, info.rights);
     char text[96];
     snprintf(text, sizeof(text), "after the revoke: region_map of %s (slot %d)", what, slot);
     expect_result(text, region_map(slot, 0, 0), -EBADF);
@@ -49,8 +50,10 @@ static int holder(int which)
     test_name = which == 1 ? "shmrevoke: holder 1" : "shmrevoke: holder 2";
     struct ipc_msg m, reply;
     long r = ipc_recv(E_CHILD, &m);
-    if (!expect_true(r == 0 && m.cap >= 0, "expected the parent's message with a capability, "
-                     "got result %s, cap %ld", r < 0 ? errno_name(r) : "0", m.cap))
+    if (!expect_true(r == 0 && m.cap >= 0,
+                     "expected the parent's message with a capability, "
+                     "got result %s, cap %ld",
+                     r < 0 ? errno_name(r) : "0", m.cap))
         return 1;
     int slot = (int)m.cap, second = -1;
     uint64_t va = map_or_fail("mapping the copy", slot, 0, which == 2 ? REGION_MAP_WRITE : 0);
@@ -77,18 +80,22 @@ static int holder(int which)
     report_slot_gone("the copy the parent passed", slot);
     if (second >= 0) {
         report_slot_gone("the copy of the copy", second);
-        expect_true(!kernel_sees_mapped(va2), "after the revoke: the mapping through the copy of "
-                    "the copy at 0x%lx: expected it gone, but the kernel finds it mapped", va2);
+        expect_true(!kernel_sees_mapped(va2),
+                    "after the revoke: the mapping through the copy of "
+                    "the copy at 0x%lx: expected it gone, but the kernel finds it mapped",
+                    va2);
     }
     expect_pages_gone("after the revoke: the mapping of the passed copy", va, pages);
     uint64_t word = mix64(nonce ^ (uint64_t)which) % (pages * WORDS_PER_PAGE);
     volatile uint64_t *target = (volatile uint64_t *)va + word;
     printf("shmrevoke: holder %d (pid %d): %d of %d checks passed; reading 0x%lx (page %lu of "
-           "its mapping at 0x%lx)\n", which, getpid(), checks_made - checks_failed, checks_made,
-           (unsigned long)target, word / WORDS_PER_PAGE, va);
+           "its mapping at 0x%lx)\n",
+           which, getpid(), checks_made - checks_failed, checks_made, (unsigned long)target,
+           word / WORDS_PER_PAGE, va);
     uint64_t got = *target;
     printf("shmrevoke: holder %d: FAIL reading 0x%lx after the revoke gave 0x%lx: the mapping "
-           "is still there\n", which, (unsigned long)target, got);
+           "is still there\n",
+           which, (unsigned long)target, got);
     return 1;
 }
 
@@ -98,10 +105,12 @@ static int late_holder(void)
     test_name = "shmrevoke: late holder";
     struct ipc_msg m;
     long r = ipc_recv(E_CHILD, &m);
-    expect_true(r == 0 && m.cap >= 0, "expected the parent's message with a capability, got "
-                "result %s, cap %ld", r < 0 ? errno_name(r) : "0", m.cap);
-    uint64_t va = r == 0 ? map_or_fail("mapping a copy minted after the revoke", (int)m.cap, 0, 0)
-                         : 0;
+    expect_true(r == 0 && m.cap >= 0,
+                "expected the parent's message with a capability, got "
+                "result %s, cap %ld",
+                r < 0 ? errno_name(r) : "0", m.cap);
+    uint64_t va =
+        r == 0 ? map_or_fail("mapping a copy minted after the revoke", (int)m.cap, 0, 0) : 0;
     if (va != 0)
         expect_pattern("a copy minted after the revoke", (volatile uint64_t *)va, pages, nonce, 1);
     struct ipc_msg reply = message(checks_failed, 0, 0, 0, 0);
@@ -138,15 +147,17 @@ static int tlb_revoker(void)
     fill_pattern((volatile uint64_t *)va_o, pages * WORDS_PER_PAGE, nonce, 5);
     volatile uint64_t *target = (volatile uint64_t *)va_c + (pages - 1) * WORDS_PER_PAGE + 3;
     printf("shmrevoke: tlb revoker (pid %d): reading 0x%lx (its mapping through a copy), "
-           "revoking, reading it again\n", getpid(), (unsigned long)target);
+           "revoking, reading it again\n",
+           getpid(), (unsigned long)target);
     // The print above went through the console server (a switch, which may flush the TLB):
     // from here to the second read there is only the revoke.
     uint64_t before = *target;
     long r = region_revoke(region);
     uint64_t after = *target;
     printf("shmrevoke: tlb revoker: FAIL read 0x%lx again after region_revoke returned %s: got "
-           "0x%lx (0x%lx before): %s\n", (unsigned long)target, r < 0 ? errno_name(r) : "0",
-           after, before, still_mapped(target, va_c));
+           "0x%lx (0x%lx before): %s\n",
+           (unsigned long)target, r < 0 ? errno_name(r) : "0", after, before,
+           still_mapped(target, va_c));
     return 1;
 }
 
@@ -164,8 +175,8 @@ static int tlb_unmapper(void)
     long r = region_unmap(va);
     uint64_t after = *target;
     printf("shmrevoke: tlb unmapper: FAIL read 0x%lx again after region_unmap returned %s: got "
-           "0x%lx: %s\n", (unsigned long)target, r < 0 ? errno_name(r) : "0", after,
-           still_mapped(target, va));
+           "0x%lx: %s\n",
+           (unsigned long)target, r < 0 ? errno_name(r) : "0", after, still_mapped(target, va));
     return 1;
 }
 
@@ -185,9 +196,10 @@ static void expect_killed(int pid, int sig, const char *who)
 {
     char buf[32];
     int status = reap(pid);
-    expect_true(status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == sig, "%s (pid %d): "
-                "expected it killed by signal %d, got %s", who, pid, sig,
-                status_text(status, buf, sizeof(buf)));
+    expect_true(status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == sig,
+                "%s (pid %d): "
+                "expected it killed by signal %d, got %s",
+                who, pid, sig, status_text(status, buf, sizeof(buf)));
 }
 
 static int holders(void)
@@ -204,11 +216,12 @@ static int holders(void)
     take_counts(&before);
     int e = endpoint_create(), g = endpoint_create(), f = endpoint_create();
     int region = region_create(pages);
-    int own = region >= 0 ? cap_mint(region, RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, 0)
-                          : -1;
-    if (!expect_true(e >= 0 && g >= 0 && f >= 0 && region >= 0 && own >= 0, "endpoints, "
-                     "region_create(%lu), cap_mint: got %d %d %d %s %s", pages, e, g, f,
-                     errno_name(region), errno_name(own)))
+    int own =
+        region >= 0 ? cap_mint(region, RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, 0) : -1;
+    if (!expect_true(e >= 0 && g >= 0 && f >= 0 && region >= 0 && own >= 0,
+                     "endpoints, "
+                     "region_create(%lu), cap_mint: got %d %d %d %s %s",
+                     pages, e, g, f, errno_name(region), errno_name(own)))
         return summary();
     uint64_t va_o = map_or_fail("mapping the original", region, 0, REGION_MAP_WRITE);
     uint64_t va_c = map_or_fail("mapping its own copy", own, 0, REGION_MAP_WRITE);
@@ -223,12 +236,14 @@ static int holders(void)
     uint64_t where[3][2];
     for (int h = 1; h <= 2; h++) {
         pids[h] = spawn_child(h == 1 ? "holder1" : "holder2", caps, 4);
-        int copy = cap_mint(region, h == 1 ? RIGHT_MAP_READ
-                                           : RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, 0);
+        int copy = cap_mint(
+            region, h == 1 ? RIGHT_MAP_READ : RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, 0);
         struct ipc_msg m = message_passing(h, 0, 0, copy), reply;
         long r = ipc_call(e, &m, &reply);
-        expect_true(r == 0 && reply.label == h, "holder %d's answer: expected label %d, got "
-                    "result %s, label %ld", h, h, r < 0 ? errno_name(r) : "0", reply.label);
+        expect_true(r == 0 && reply.label == h,
+                    "holder %d's answer: expected label %d, got "
+                    "result %s, label %ld",
+                    h, h, r < 0 ? errno_name(r) : "0", reply.label);
         where[h][0] = reply.w[0];
         where[h][1] = reply.w[1];
         cap_delete(copy); // the holder has its own now
@@ -236,32 +251,40 @@ static int holders(void)
     // Holder 2 is in its send on F, with the copy of its copy in the message.
     wait_for_state(pids[2], TASK_STATE_SENDING, 2000, "holder 2");
     printf("shmrevoke: holders mapped it at 0x%lx (holder 1), 0x%lx and 0x%lx (holder 2); the "
-           "parent at 0x%lx (original) and 0x%lx (its copy); revoking\n", where[1][0],
-           where[2][0], where[2][1], va_o, va_c);
+           "parent at 0x%lx (original) and 0x%lx (its copy); revoking\n",
+           where[1][0], where[2][0], where[2][1], va_o, va_c);
 
     expect_result("region_revoke(original)", region_revoke(region), 0);
     // The mapping through the original must stay (if it went, reading it would kill us).
     if (expect_true(kernel_sees_mapped(va_o) && kernel_sees_mapped(va_o + (pages - 1) * PAGE),
                     "after the revoke: the mapping through the original at 0x%lx: expected it "
-                    "to stay, but the kernel finds it unmapped", va_o))
+                    "to stay, but the kernel finds it unmapped",
+                    va_o))
         expect_pattern("the mapping through the original after the revoke",
                        (volatile uint64_t *)va_o, pages, nonce, 1);
     report_slot_gone("its own copy", own);
-    expect_true(!kernel_sees_mapped(va_c), "after the revoke: its mapping through its own copy "
-                "at 0x%lx: expected it gone, but the kernel finds it mapped", va_c);
+    expect_true(!kernel_sees_mapped(va_c),
+                "after the revoke: its mapping through its own copy "
+                "at 0x%lx: expected it gone, but the kernel finds it mapped",
+                va_c);
     expect_pages_gone("after the revoke: its mapping through its own copy", va_c, pages);
     expect_result("after the revoke: region_unmap of its mapping through its own copy (gone "
-                  "already)", region_unmap(va_c), -EINVAL);
+                  "already)",
+                  region_unmap(va_c), -EINVAL);
     struct ipc_msg m, reply;
     long r = ipc_recv(f, &m);
-    expect_true(r == 0 && m.label == 9 && m.cap == CAP_NONE, "after the revoke: holder 2's "
+    expect_true(r == 0 && m.label == 9 && m.cap == CAP_NONE,
+                "after the revoke: holder 2's "
                 "message on F, sent before it with a copy of a copy, expected label 9 and no "
                 "capability (revoke deletes the copies travelling in messages too); got result "
-                "%s, label %ld, cap %ld", r < 0 ? errno_name(r) : "0", m.label, m.cap);
+                "%s, label %ld, cap %ld",
+                r < 0 ? errno_name(r) : "0", m.label, m.cap);
     if (r == 0 && m.cap >= 0) {
         long mapped = region_map((int)m.cap, 0, 0);
-        expect_true(mapped < 0, "the copy that was travelling in a message during the revoke "
-                    "maps the region at 0x%lx", mapped);
+        expect_true(mapped < 0,
+                    "the copy that was travelling in a message during the revoke "
+                    "maps the region at 0x%lx",
+                    mapped);
         if (mapped > 0)
             region_unmap((uint64_t)mapped);
         cap_delete((int)m.cap);
@@ -283,9 +306,11 @@ static int holders(void)
     int pid = spawn_child("late", caps, 2);
     m = message_passing(1, 0, 0, late);
     r = ipc_call(e, &m, &reply);
-    expect_true(r == 0 && reply.label == 0, "the holder of a copy minted after the revoke: "
+    expect_true(r == 0 && reply.label == 0,
+                "the holder of a copy minted after the revoke: "
                 "expected it to map the region and read pattern 1 (label 0), got result %s, "
-                "label %ld", r < 0 ? errno_name(r) : "0", reply.label);
+                "label %ld",
+                r < 0 ? errno_name(r) : "0", reply.label);
     reap_ok(pid, "the late holder");
     cap_delete(late);
     expect_result("region_unmap of the original's mapping", region_unmap(va_o), 0);

@@ -38,8 +38,10 @@ static int reader(int attack)
     test_name = "shmrights: reader";
     struct ipc_msg m, reply = message(0, 0, 0, 0, 0);
     long r = ipc_recv(E_CHILD, &m);
-    if (!expect_true(r == 0 && m.cap >= 0, "expected a message with a capability, got result "
-                     "%s, cap %ld", r < 0 ? errno_name(r) : "0", m.cap))
+    if (!expect_true(r == 0 && m.cap >= 0,
+                     "expected a message with a capability, got result "
+                     "%s, cap %ld",
+                     r < 0 ? errno_name(r) : "0", m.cap))
         return 1;
     int slot = (int)m.cap;
     expect_region_cap("the read-only view", slot, RIGHT_MAP_READ);
@@ -55,7 +57,8 @@ static int reader(int attack)
     volatile uint64_t *p = (volatile uint64_t *)va;
     expect_pattern("the read-only view", p, pages, nonce, 1);
     // Refused maps left nothing behind: the chosen address is not mapped.
-    expect_true(!kernel_sees_mapped(CHOSEN_VA), "the chosen address of the refused maps: "
+    expect_true(!kernel_sees_mapped(CHOSEN_VA),
+                "the chosen address of the refused maps: "
                 "expected nothing mapped, but the kernel finds it mapped");
     if (!attack) {
         printf("shmrights: reader: pattern 1 intact through a read-only view at 0x%lx\n", va);
@@ -66,11 +69,13 @@ static int reader(int attack)
     uint64_t word = mix64(nonce ^ 0x77) % (pages * WORDS_PER_PAGE);
     volatile uint64_t *target = p + word;
     printf("shmrights: reader (pid %d): %d of %d checks passed; writing to 0x%lx (page %lu of "
-           "the read-only mapping at 0x%lx)\n", getpid(), checks_made - checks_failed,
-           checks_made, (unsigned long)target, word / WORDS_PER_PAGE, va);
+           "the read-only mapping at 0x%lx)\n",
+           getpid(), checks_made - checks_failed, checks_made, (unsigned long)target,
+           word / WORDS_PER_PAGE, va);
     *target = ~pattern_word(nonce, 1, word);
     printf("shmrights: reader: FAIL the write through the read-only mapping at 0x%lx went "
-           "through: it reads 0x%lx now\n", (unsigned long)target, *target);
+           "through: it reads 0x%lx now\n",
+           (unsigned long)target, *target);
     return 1;
 }
 
@@ -79,8 +84,10 @@ static int exec_child(void)
     test_name = "shmrights: exec";
     struct ipc_msg m;
     long r = ipc_recv(E_CHILD, &m);
-    if (!expect_true(r == 0 && m.cap >= 0, "expected a message with a capability, got result "
-                     "%s, cap %ld", r < 0 ? errno_name(r) : "0", m.cap))
+    if (!expect_true(r == 0 && m.cap >= 0,
+                     "expected a message with a capability, got result "
+                     "%s, cap %ld",
+                     r < 0 ? errno_name(r) : "0", m.cap))
         return 1;
     uint64_t va = map_or_fail("mapping a writable copy", (int)m.cap, 0, REGION_MAP_WRITE);
     if (va == 0)
@@ -91,8 +98,8 @@ static int exec_child(void)
     // (Real hardware would want the instruction cache cleaned to the point of unification
     // first: `ic ivau` traps at EL0 on Keel, and QEMU has no cache to clean.)
     __asm__ volatile("dsb ish\n isb" ::: "memory");
-    printf("shmrights: exec (pid %d): jumping to 0x%lx (page 1 of the region at 0x%lx)\n",
-           getpid(), (unsigned long)code, va);
+    printf("shmrights: exec (pid %d): jumping to 0x%lx (page 1 of the region at 0x%lx)\n", getpid(),
+           (unsigned long)code, va);
     int (*f)(void) = (int (*)(void))(uintptr_t)code;
     int got = f();
     printf("shmrights: exec: FAIL the region's page ran as code: it returned %d\n", got);
@@ -129,12 +136,12 @@ static int guesser(uint64_t parent_va)
         char what[80];
         snprintf(what, sizeof(what), "region_map(slot %ld, 0, REGION_MAP_WRITE)", slot);
         tried++;
-        refused += expect_result(what, syscall6(SYS_region_map, slot, 0, REGION_MAP_WRITE, 0, 0,
-                                                0), want);
+        refused +=
+            expect_result(what, syscall6(SYS_region_map, slot, 0, REGION_MAP_WRITE, 0, 0, 0), want);
         snprintf(what, sizeof(what), "region_map(slot %ld, 0x%lx, 0)", slot, parent_va);
         tried++;
-        refused += expect_result(what, syscall6(SYS_region_map, slot, (long)parent_va, 0, 0, 0,
-                                                0), want);
+        refused +=
+            expect_result(what, syscall6(SYS_region_map, slot, (long)parent_va, 0, 0, 0, 0), want);
         snprintf(what, sizeof(what), "region_revoke(slot %ld)", slot);
         tried++;
         refused += expect_result(what, syscall6(SYS_region_revoke, slot, 0, 0, 0, 0, 0), want);
@@ -143,9 +150,11 @@ static int guesser(uint64_t parent_va)
         tried += 2;
         refused += expect_result("region_unmap at an address of the parent's mapping",
                                  region_unmap(parent_va + off), -EINVAL);
-        refused += expect_true(!kernel_sees_mapped(parent_va + off), "the parent's address "
+        refused += expect_true(!kernel_sees_mapped(parent_va + off),
+                               "the parent's address "
                                "0x%lx: expected nothing mapped here, but the kernel finds it "
-                               "mapped", parent_va + off);
+                               "mapped",
+                               parent_va + off);
     }
     // Its own region lands where the parent's is in the parent: other frames, zeroed.
     int own = region_create(pages);
@@ -153,16 +162,18 @@ static int guesser(uint64_t parent_va)
     expect_true(own >= 0, "region_create(%lu) of its own: expected a slot, got %s", pages,
                 errno_name(own));
     if (va != 0) {
-        expect_true(va == parent_va, "its own first region at the kernel's choice of address: "
-                    "expected 0x%lx (where the parent's is), got 0x%lx", parent_va, va);
+        expect_true(va == parent_va,
+                    "its own first region at the kernel's choice of address: "
+                    "expected 0x%lx (where the parent's is), got 0x%lx",
+                    parent_va, va);
         expect_zero("its own region, at the address of the parent's", (volatile uint64_t *)va,
                     pages);
         expect_result("region_unmap of its own region", region_unmap(va), 0);
         expect_result("cap_delete of its own region", cap_delete(own), 0);
     }
     printf("shmrights: guess (pid %d): %d of %d guesses refused with the slot's error; %d of %d "
-           "checks passed; now reading 0x%lx\n", getpid(), refused, tried,
-           checks_made - checks_failed, checks_made, parent_va);
+           "checks passed; now reading 0x%lx\n",
+           getpid(), refused, tried, checks_made - checks_failed, checks_made, parent_va);
     uint64_t got = *(volatile uint64_t *)parent_va;
     printf("shmrights: guess: FAIL reading 0x%lx without the capability gave 0x%lx\n", parent_va,
            got);
@@ -189,9 +200,10 @@ static void expect_killed(int pid, int sig, const char *who)
 {
     char buf[32];
     int status = reap(pid);
-    expect_true(status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == sig, "%s (pid %d): "
-                "expected it killed by signal %d, got %s", who, pid, sig,
-                status_text(status, buf, sizeof(buf)));
+    expect_true(status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == sig,
+                "%s (pid %d): "
+                "expected it killed by signal %d, got %s",
+                who, pid, sig, status_text(status, buf, sizeof(buf)));
 }
 
 int main(int argc, char **argv)
@@ -208,16 +220,17 @@ int main(int argc, char **argv)
         return guesser(arg_number(argc, argv, 3, 0));
 
     int ep = endpoint_create(), region = region_create(pages);
-    if (!expect_true(ep >= 0 && region >= 0, "endpoint_create and region_create(%lu): expected "
-                     "slots, got %s and %s", pages, errno_name(ep), errno_name(region)))
+    if (!expect_true(ep >= 0 && region >= 0,
+                     "endpoint_create and region_create(%lu): expected "
+                     "slots, got %s and %s",
+                     pages, errno_name(ep), errno_name(region)))
         return summary();
     uint64_t va = map_or_fail("mapping the region", region, 0, REGION_MAP_WRITE);
     if (va == 0)
         return summary();
     volatile uint64_t *p = (volatile uint64_t *)va;
     fill_pattern(p, pages * WORDS_PER_PAGE, nonce, 1);
-    printf("shmrights: %s: a region of %lu pages at 0x%lx holds pattern 1\n", scenario, pages,
-           va);
+    printf("shmrights: %s: a region of %lu pages at 0x%lx holds pattern 1\n", scenario, pages, va);
     struct ipc_msg m, reply;
 
     if (strcmp(scenario, "ro") == 0) {
@@ -228,16 +241,20 @@ int main(int argc, char **argv)
         m = message_passing(1, 0, 0, view);
         long r = ipc_call(ep, &m, &reply);
         // The reader dies before it answers: the call ends with an error, not a reply.
-        expect_true(r < 0, "the call to the reader: expected an error (the reader is killed "
-                    "before it replies), got a reply with label %ld", reply.label);
+        expect_true(r < 0,
+                    "the call to the reader: expected an error (the reader is killed "
+                    "before it replies), got a reply with label %ld",
+                    reply.label);
         expect_killed(pid, SIGSEGV, "the reader that wrote through its read-only mapping");
         expect_pattern("the region after the reader's write through its read-only mapping", p,
                        pages, nonce, 1);
         // The system goes on: another reader, the same view.
         pid = spawn_child(ep, "reader", 0);
         r = ipc_call(ep, &m, &reply);
-        expect_true(result_of_call(r, &reply) == 1, "the second reader's answer: expected label "
-                    "1, got %s %ld", r < 0 ? errno_name(r) : "label", r < 0 ? r : reply.label);
+        expect_true(result_of_call(r, &reply) == 1,
+                    "the second reader's answer: expected label "
+                    "1, got %s %ld",
+                    r < 0 ? errno_name(r) : "label", r < 0 ? r : reply.label);
         reap_ok(pid, "the second reader");
     } else if (strcmp(scenario, "exec") == 0) {
         int copy = cap_mint(region, RIGHT_MAP_READ | RIGHT_MAP_WRITE, 0);
@@ -246,9 +263,11 @@ int main(int argc, char **argv)
         ipc_send(ep, &m);
         expect_killed(pid, SIGSEGV, "the child that jumped into the region");
         volatile uint32_t *code = (volatile uint32_t *)(va + PAGE);
-        expect_true(code[0] == 0x52800540 && code[1] == 0xd65f03c0, "the child's two instructions "
+        expect_true(code[0] == 0x52800540 && code[1] == 0xd65f03c0,
+                    "the child's two instructions "
                     "in page 1 of the region (written through its writable mapping): got 0x%x "
-                    "0x%x", code[0], code[1]);
+                    "0x%x",
+                    code[0], code[1]);
         fill_pattern(p, pages * WORDS_PER_PAGE, nonce, 1);
     } else if (strcmp(scenario, "guess") == 0) {
         int pid = spawn_child(ep, "guesser", va);

@@ -36,13 +36,15 @@ static int child(void)
     struct ipc_msg m, reply;
     // 2. The parent's region, with a call.
     long r = ipc_recv(E_CHILD, &m);
-    expect_true(r == 0 && m.label == 2 && m.cap == 2, "step 2: expected a message with label 2 "
+    expect_true(r == 0 && m.label == 2 && m.cap == 2,
+                "step 2: expected a message with label 2 "
                 "and a capability in slot 2 (the lowest free one), got result %s, label %ld, "
-                "cap %ld", r < 0 ? errno_name(r) : "0", m.label, m.cap);
+                "cap %ld",
+                r < 0 ? errno_name(r) : "0", m.label, m.cap);
     uint64_t pages = m.w[0];
     expect_region_cap("step 2", m.cap, RIGHT_MAP_READ | RIGHT_MAP_WRITE);
-    uint64_t va = map_or_fail("step 2: mapping the parent's region", (int)m.cap, 0,
-                              REGION_MAP_WRITE);
+    uint64_t va =
+        map_or_fail("step 2: mapping the parent's region", (int)m.cap, 0, REGION_MAP_WRITE);
     if (va == 0)
         return 1;
     volatile uint64_t *p = (volatile uint64_t *)va;
@@ -57,8 +59,8 @@ static int child(void)
     if (!expect_true(own >= 0, "step 4: region_create(%lu): expected a slot, got %s", own_pages,
                      errno_name(own)))
         return 1;
-    uint64_t own_va = map_or_fail("step 4: mapping the child's own region", own, 0,
-                                  REGION_MAP_WRITE);
+    uint64_t own_va =
+        map_or_fail("step 4: mapping the child's own region", own, 0, REGION_MAP_WRITE);
     if (own_va == 0)
         return 1;
     volatile uint64_t *q = (volatile uint64_t *)own_va;
@@ -66,8 +68,10 @@ static int child(void)
     expect_result("step 2: ipc_reply", ipc_reply(&reply), 0);
     m = message_passing(4, own_pages, 0, own);
     r = ipc_call(E_CHILD, &m, &reply);
-    expect_true(r == 0 && reply.label == 4, "step 4: the parent's answer: expected label 4, got "
-                "result %s, label %ld", r < 0 ? errno_name(r) : "0", reply.label);
+    expect_true(r == 0 && reply.label == 4,
+                "step 4: the parent's answer: expected label 4, got "
+                "result %s, label %ld",
+                r < 0 ? errno_name(r) : "0", reply.label);
     expect_pattern("step 4: the child's region after the parent wrote it", q, own_pages, nonce, 4);
     printf("shmshare: child read its own region back: pattern 4 checksum 0x%lx\n",
            checksum(q, own_pages * WORDS_PER_PAGE));
@@ -106,17 +110,18 @@ int main(int argc, char **argv)
                     info.rights == (RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT),
                 "step 1: cap_describe of the new region: expected type CAP_REGION (%d), rights "
                 "map-read|map-write|grant (%d), original; got type %u, rights %u, original %u",
-                CAP_REGION, RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, info.type,
-                info.rights, info.original);
-    uint64_t va = map_or_fail("step 1: the kernel's choice of address", region, 0,
-                              REGION_MAP_WRITE);
-    uint64_t alias = map_or_fail("step 1: a second mapping at a chosen address", region,
-                                 ALIAS_VA, 0);
+                CAP_REGION, RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT, info.type, info.rights,
+                info.original);
+    uint64_t va =
+        map_or_fail("step 1: the kernel's choice of address", region, 0, REGION_MAP_WRITE);
+    uint64_t alias =
+        map_or_fail("step 1: a second mapping at a chosen address", region, ALIAS_VA, 0);
     if (va == 0 || alias == 0)
         return summary();
-    expect_true(va >= REGION_AREA && va % PAGE == 0, "step 1: region_map(slot, 0, ...) returned "
-                "0x%lx: expected a page-aligned address at or above REGION_AREA (0x%lx)", va,
-                REGION_AREA);
+    expect_true(va >= REGION_AREA && va % PAGE == 0,
+                "step 1: region_map(slot, 0, ...) returned "
+                "0x%lx: expected a page-aligned address at or above REGION_AREA (0x%lx)",
+                va, REGION_AREA);
     volatile uint64_t *p = (volatile uint64_t *)va, *a = (volatile uint64_t *)alias;
     expect_zero("step 1: a new region", p, pages);
     printf("shmshare: parent mapped %lu pages at 0x%lx and again at 0x%lx\n", pages, va, alias);
@@ -126,35 +131,41 @@ int main(int argc, char **argv)
     expect_pattern("step 2: the parent's read-only alias after it wrote the other mapping", a,
                    pages, nonce, 1);
     int copy = cap_mint(region, RIGHT_MAP_READ | RIGHT_MAP_WRITE, 0);
-    expect_true(copy >= 0, "step 2: cap_mint(region, map-read|map-write): expected a slot, got "
-                "%s", errno_name(copy));
+    expect_true(copy >= 0,
+                "step 2: cap_mint(region, map-read|map-write): expected a slot, got "
+                "%s",
+                errno_name(copy));
     struct ipc_msg m = message_passing(2, pages, 0, copy), reply;
     long r = ipc_call(ep, &m, &reply);
-    expect_true(r == 0 && reply.label == 2, "step 2: the child's answer: expected label 2, got "
-                "result %s, label %ld", r < 0 ? errno_name(r) : "0", reply.label);
+    expect_true(r == 0 && reply.label == 2,
+                "step 2: the child's answer: expected label 2, got "
+                "result %s, label %ld",
+                r < 0 ? errno_name(r) : "0", reply.label);
 
     // 3.
-    expect_pattern("step 3: the child's writes, read through the parent's mapping", p, pages,
-                   nonce, 2);
-    expect_pattern("step 3: the child's writes, read through the parent's alias", a, pages,
-                   nonce, 2);
+    expect_pattern("step 3: the child's writes, read through the parent's mapping", p, pages, nonce,
+                   2);
+    expect_pattern("step 3: the child's writes, read through the parent's alias", a, pages, nonce,
+                   2);
     printf("shmshare: parent read the child's writes: pattern 2 checksum 0x%lx\n",
            checksum(p, pages * WORDS_PER_PAGE));
 
     // 4.
     r = ipc_recv(ep, &m);
-    expect_true(r == 0 && m.label == 4 && m.cap >= 0, "step 4: expected the child's call with "
+    expect_true(r == 0 && m.label == 4 && m.cap >= 0,
+                "step 4: expected the child's call with "
                 "label 4 and a capability, got result %s, label %ld, cap %ld",
                 r < 0 ? errno_name(r) : "0", m.label, m.cap);
     uint64_t own_pages = m.w[0];
     expect_region_cap("step 4", m.cap, RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_GRANT);
-    uint64_t cva = map_or_fail("step 4: mapping the child's region", (int)m.cap, 0,
-                               REGION_MAP_WRITE);
+    uint64_t cva =
+        map_or_fail("step 4: mapping the child's region", (int)m.cap, 0, REGION_MAP_WRITE);
     if (cva != 0) {
         volatile uint64_t *q = (volatile uint64_t *)cva;
         expect_pattern("step 4: the child's region, read by the parent", q, own_pages, nonce, 3);
         printf("shmshare: parent read %lu pages of the child's region at 0x%lx: pattern 3 "
-               "checksum 0x%lx\n", own_pages, cva, checksum(q, own_pages * WORDS_PER_PAGE));
+               "checksum 0x%lx\n",
+               own_pages, cva, checksum(q, own_pages * WORDS_PER_PAGE));
         fill_pattern(q, own_pages * WORDS_PER_PAGE, nonce, 4);
     }
     reply = message(4, 0, 0, 0, 0);
@@ -162,7 +173,7 @@ int main(int argc, char **argv)
     reap_ok(pid, "the child");
     // The child is gone with its original: its region lives on while this task maps it.
     if (cva != 0)
-        expect_pattern("after the child's exit: its region, still mapped here", (volatile
-                       uint64_t *)cva, own_pages, nonce, 4);
+        expect_pattern("after the child's exit: its region, still mapped here",
+                       (volatile uint64_t *)cva, own_pages, nonce, 4);
     return summary();
 }

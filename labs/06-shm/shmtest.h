@@ -40,9 +40,10 @@ static inline int expect_pattern(const char *what, const volatile uint64_t *p, u
                                  uint64_t nonce, uint64_t tag)
 {
     long i = find_mismatch(p, pages * WORDS_PER_PAGE, nonce, tag);
-    return expect_true(i < 0, "%s: expected pattern %lu in all %lu pages, but page %ld, word "
-                       "%ld (address 0x%lx) holds 0x%lx instead of 0x%lx", what, tag, pages,
-                       i / (long)WORDS_PER_PAGE, i % (long)WORDS_PER_PAGE,
+    return expect_true(i < 0,
+                       "%s: expected pattern %lu in all %lu pages, but page %ld, word "
+                       "%ld (address 0x%lx) holds 0x%lx instead of 0x%lx",
+                       what, tag, pages, i / (long)WORDS_PER_PAGE, i % (long)WORDS_PER_PAGE,
                        (unsigned long)(p + (i < 0 ? 0 : i)), i < 0 ? 0 : p[i],
                        pattern_word(nonce, tag, (uint64_t)(i < 0 ? 0 : i)));
 }
@@ -63,9 +64,10 @@ static inline int expect_zero(const char *what, const volatile uint64_t *p, uint
 static inline uint64_t map_or_fail(const char *what, int slot, uint64_t va, unsigned flags)
 {
     long r = region_map(slot, va, flags);
-    if (!expect_true(r > 0 && (va == 0 || (uint64_t)r == va), "%s: region_map(slot %d, 0x%lx, "
-                     "%s): expected an address, got %s", what, slot, va,
-                     flags & REGION_MAP_WRITE ? "REGION_MAP_WRITE" : "0",
+    if (!expect_true(r > 0 && (va == 0 || (uint64_t)r == va),
+                     "%s: region_map(slot %d, 0x%lx, "
+                     "%s): expected an address, got %s",
+                     what, slot, va, flags & REGION_MAP_WRITE ? "REGION_MAP_WRITE" : "0",
                      r < 0 ? errno_name(r) : "another address"))
         return 0;
     return (uint64_t)r;
@@ -76,12 +78,11 @@ static inline int expect_region_cap(const char *what, long slot, unsigned rights
 {
     struct cap_info info = {0};
     long r = slot == CAP_NONE ? -EBADF : cap_describe((int)slot, &info);
-    return expect_true(r == 0 && info.type == CAP_REGION && info.rights == rights &&
-                           info.original == 0,
-                       "%s: expected a copy of a region capability with rights %u in the "
-                       "message, got slot %ld: %s type %u, rights %u, original %u",
-                       what, rights, slot, r == 0 ? "" : errno_name(r), info.type, info.rights,
-                       info.original);
+    return expect_true(
+        r == 0 && info.type == CAP_REGION && info.rights == rights && info.original == 0,
+        "%s: expected a copy of a region capability with rights %u in the "
+        "message, got slot %ld: %s type %u, rights %u, original %u",
+        what, rights, slot, r == 0 ? "" : errno_name(r), info.type, info.rights, info.original);
 }
 
 // Whether the kernel finds `va` mapped readable in this task's page table, without touching
@@ -109,8 +110,10 @@ static inline int expect_pages_gone(const char *what, uint64_t va, uint64_t page
             left++;
             first = n;
         }
-    return expect_true(left == 0, "%s: pages still mapped at 0x%lx: %lu of %lu (the first: page "
-                       "%lu%s)", what, va, left, pages, first,
+    return expect_true(left == 0,
+                       "%s: pages still mapped at 0x%lx: %lu of %lu (the first: page "
+                       "%lu%s)",
+                       what, va, left, pages, first,
                        left == 1 && first == pages - 1 ? ", the last" : "");
 }
 
@@ -160,14 +163,12 @@ static inline int expect_same_counts(const char *what, const struct counts *befo
     char changed[160];
     int at = 0;
     changed[0] = 0;
-    at = count_change(changed, sizeof(changed), at, "free frames",
-                      (long)before->k.free_frames, (long)after->k.free_frames);
-    at = count_change(changed, sizeof(changed), at, "objects", before->k.objects,
-                      after->k.objects);
-    at = count_change(changed, sizeof(changed), at, "capabilities", before->k.caps,
-                      after->k.caps);
-    at = count_change(changed, sizeof(changed), at, "kmalloc objects",
-                      before->k.kmalloc_objects, after->k.kmalloc_objects);
+    at = count_change(changed, sizeof(changed), at, "free frames", (long)before->k.free_frames,
+                      (long)after->k.free_frames);
+    at = count_change(changed, sizeof(changed), at, "objects", before->k.objects, after->k.objects);
+    at = count_change(changed, sizeof(changed), at, "capabilities", before->k.caps, after->k.caps);
+    at = count_change(changed, sizeof(changed), at, "kmalloc objects", before->k.kmalloc_objects,
+                      after->k.kmalloc_objects);
     at = count_change(changed, sizeof(changed), at, "tasks", before->k.tasks, after->k.tasks);
     at = count_change(changed, sizeof(changed), at, "this task's slots", before->slots,
                       after->slots);
@@ -187,8 +188,8 @@ static inline int spawn_role2(const char *name, const char *role, uint64_t a, ui
     if (pid < 0) {
         checks_made++;
         checks_failed++;
-        printf("%s: FAIL spawn of '%s %s' with %d capabilities: %s\n", test_name, name, role,
-               ncaps, errno_name(pid));
+        printf("%s: FAIL spawn of '%s %s' with %d capabilities: %s\n", test_name, name, role, ncaps,
+               errno_name(pid));
     }
     return pid;
 }
