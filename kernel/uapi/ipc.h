@@ -47,6 +47,7 @@
 #define SYS_irq_ack 519             // (irq slot) -> 0: unmasks the line
 #define SYS_devmem_map 520          // (slot, va) -> va: maps the device's registers there
 #define SYS_task_describe 521       // (index, struct task_info *) -> pid, for ps
+#define SYS_keel_stats 522          // (struct keel_stats *) -> 0: counts, for tests
 
 // Rights (a capability's `rights`, a mask).
 #define RIGHT_SEND 1      // endpoint: send and call; notification: signal
@@ -96,6 +97,15 @@ struct task_info {
     unsigned int object; // what it is blocked on (an object number), or 0
     unsigned int caps;   // slots in use
     char name[16];
+};
+
+// What keel_stats reports: what graders compare before and after a test to find leaks.
+struct keel_stats {
+    unsigned long free_frames;     // as sysinfo's freeram
+    unsigned int tasks;            // task slots in use (zombies included)
+    unsigned int objects;          // live kernel objects (endpoints, notifications, ...)
+    unsigned int caps;             // capability slots in use, over all tasks
+    unsigned int kmalloc_objects;  // live kmalloc allocations
 };
 
 #endif
