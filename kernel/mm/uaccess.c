@@ -81,9 +81,27 @@ static void copy_pages(uint64_t va, void *kernel, size_t len, bool to_user)
     }
 }
 
+// Whether every page of [va, va + len) (already found accessible) is RAM.  From lab 5 a
+// driver maps device registers into its address space; a system call given such an address
+// as a buffer must not read or write the device (a read of a UART's data register consumes
+// a character) and cannot (the direct map covers RAM only): -EFAULT.
+static bool user_range_is_ram(uint64_t va, size_t len)
+{
+    pte_t *root = task_current()->pagetable;
+    if (len == 0)
+        return true;
+    for (uint64_t page = page_round_down(va); page < va + len; page += PAGE_SIZE) {
+        struct pt_translation t;
+        pt_translate(root, page, &t);
+        if ((t.attrs & DESC_ATTRINDX_MASK) != DESC_ATTRINDX(MAIR_IDX_NORMAL))
+            return false;
+    }
+    return true;
+}
+
 int copy_from_user(void *dst, uint64_t user_src, size_t len)
 {
-    if (!uaccess_ok(user_src, len, false))
+    if (!uaccess_ok(user_src, len, false) || !user_range_is_ram(user_src, len))
         return -EFAULT;
     copy_pages(user_src, dst, len, false);
     return 0;
@@ -91,7 +109,7 @@ int copy_from_user(void *dst, uint64_t user_src, size_t len)
 
 int copy_to_user(uint64_t user_dst, const void *src, size_t len)
 {
-    if (!uaccess_ok(user_dst, len, true))
+    if (!uaccess_ok(user_dst, len, true) || !user_range_is_ram(user_dst, len))
         return -EFAULT;
     copy_pages(user_dst, (void *)src, len, true);
     return 0;
@@ -101,7 +119,8 @@ long copy_string_from_user(char *dst, uint64_t user_src, size_t max)
 {
     for (size_t i = 0; i < max; i++) {
         // One check per page, not per byte: the check is a table walk.
-        if ((i == 0 || (user_src + i) % PAGE_SIZE == 0) && !uaccess_ok(user_src + i, 1, false))
+        if ((i == 0 || (user_src + i) % PAGE_SIZE == 0) &&
+            (!uaccess_ok(user_src + i, 1, false) || !user_range_is_ram(user_src + i, 1)))
             return -EFAULT;
         copy_pages(user_src + i, &dst[i], 1, false);
         if (dst[i] == '\0')

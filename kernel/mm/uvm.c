@@ -62,7 +62,7 @@ static void free_mapped_frames(pte_t *table, int level)
             continue;
         if (level < PT_LAST_LEVEL)
             free_mapped_frames(phys_to_virt(table[i] & DESC_ADDR_MASK), level + 1);
-        else
+        else if (!(table[i] & DESC_NOT_OWNED))
             frame_free(table[i] & DESC_ADDR_MASK);
     }
 }

@@ -9,6 +9,9 @@
 #include "syscall/syscall.h"
 #include "task/task.h"
 #include "uapi/errno.h"
+#if LAB >= 5
+#include "dev/console_client.h"
+#endif
 
 #define CHUNK 256
 
@@ -19,6 +22,9 @@ long sys_write(struct trapframe *tf)
     size_t len = tf->x[2];
     if (fd != 1 && fd != 2)
         return -EBADF;
+#if LAB >= 5
+    return console_client_write(buf, len);
+#endif
     if (!uaccess_ok(buf, len, false))
         return -EFAULT;
     char chunk[CHUNK];
@@ -41,6 +47,9 @@ long sys_read(struct trapframe *tf)
     size_t len = tf->x[2];
     if (fd != 0)
         return -EBADF;
+#if LAB >= 5
+    return console_client_read(buf, len);
+#endif
     if (len == 0)
         return 0;
     if (!uaccess_ok(buf, len, true))

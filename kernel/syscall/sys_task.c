@@ -9,6 +9,9 @@
 #include "syscall/syscall.h"
 #include "task/task.h"
 #include "uapi/errno.h"
+#if LAB >= 5
+#include "ipc/spawn_caps.h"
+#endif
 
 long sys_exit(struct trapframe *tf)
 {
@@ -86,8 +89,21 @@ long sys_spawn(struct trapframe *tf)
         return -ENOMEM;
     char *argv[SPAWN_MAX_ARGS + 1];
     result = copy_argv_from_user(tf->x[1], argv, phys_to_virt(page));
+#if LAB >= 5
+    long caps[SPAWN_MAX_CAPS];
+    int ncaps = 0;
+    if (result >= 0) {
+        long err = spawn_caps_copy_in(tf->x[2], tf->x[3], caps, &ncaps);
+        if (err != 0)
+            result = err;
+    }
+#endif
     if (result >= 0)
         result = task_spawn(path, (int)result, argv, current);
+#if LAB >= 5
+    if (result > 0)
+        spawn_caps_give(task_by_pid((int)result), caps, ncaps);
+#endif
     frame_free(page);
     return result;
 }

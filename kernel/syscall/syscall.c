@@ -14,6 +14,31 @@ static long (*const syscall_table[SYSCALL_TABLE_SIZE])(struct trapframe *) = {
     [SYS_getpid] = sys_getpid,       [SYS_getppid] = sys_getppid,
     [SYS_sysinfo] = sys_sysinfo,     [SYS_wait4] = sys_wait4,
     [SYS_spawn] = sys_spawn,
+#if LAB >= 5
+    [SYS_kill] = sys_kill,
+    [SYS_endpoint_create] = sys_endpoint_create,
+    [SYS_notification_create] = sys_notification_create,
+    [SYS_cap_mint] = sys_cap_mint,
+    [SYS_cap_delete] = sys_cap_delete,
+    [SYS_cap_describe] = sys_cap_describe,
+    [SYS_ipc_send] = sys_ipc_send,
+    [SYS_ipc_recv] = sys_ipc_recv,
+    [SYS_ipc_call] = sys_ipc_call,
+    [SYS_ipc_reply] = sys_ipc_reply,
+    [SYS_ipc_reply_recv] = sys_ipc_reply_recv,
+    [SYS_ipc_nbsend] = sys_ipc_nbsend,
+    [SYS_ipc_nbrecv] = sys_ipc_nbrecv,
+    [SYS_ipc_save_reply] = sys_ipc_save_reply,
+    [SYS_notify_signal] = sys_notify_signal,
+    [SYS_notify_wait] = sys_notify_wait,
+    [SYS_notify_poll] = sys_notify_poll,
+    [SYS_notify_bind] = sys_notify_bind,
+    [SYS_irq_bind] = sys_irq_bind,
+    [SYS_irq_ack] = sys_irq_ack,
+    [SYS_devmem_map] = sys_devmem_map,
+    [SYS_task_describe] = sys_task_describe,
+    [SYS_keel_stats] = sys_keel_stats,
+#endif
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -21,4 +21,36 @@ long sys_sysinfo(struct trapframe *tf);
 long sys_wait4(struct trapframe *tf);
 long sys_spawn(struct trapframe *tf);
 
+#if LAB >= 5
+#include "uapi/ipc.h"
+// kernel/task/kill.c
+long sys_kill(struct trapframe *tf);
+// kernel/ipc/sys_cap.c
+long sys_endpoint_create(struct trapframe *tf);
+long sys_notification_create(struct trapframe *tf);
+long sys_cap_mint(struct trapframe *tf);
+long sys_cap_delete(struct trapframe *tf);
+long sys_cap_describe(struct trapframe *tf);
+// kernel/ipc/sys_ipc.c
+long sys_ipc_send(struct trapframe *tf);
+long sys_ipc_recv(struct trapframe *tf);
+long sys_ipc_call(struct trapframe *tf);
+long sys_ipc_reply(struct trapframe *tf);
+long sys_ipc_reply_recv(struct trapframe *tf);
+long sys_ipc_nbsend(struct trapframe *tf);
+long sys_ipc_nbrecv(struct trapframe *tf);
+long sys_ipc_save_reply(struct trapframe *tf);
+// kernel/ipc/sys_notify.c
+long sys_notify_signal(struct trapframe *tf);
+long sys_notify_wait(struct trapframe *tf);
+long sys_notify_poll(struct trapframe *tf);
+long sys_notify_bind(struct trapframe *tf);
+long sys_irq_bind(struct trapframe *tf);
+long sys_irq_ack(struct trapframe *tf);
+long sys_devmem_map(struct trapframe *tf);
+// kernel/ipc/sys_describe.c
+long sys_task_describe(struct trapframe *tf);
+long sys_keel_stats(struct trapframe *tf);
+#endif
+
 #endif

@@ -13,6 +13,9 @@
 #include "task/task.h"
 #include "uapi/errno.h"
 #include "uapi/syscalls.h"
+#if LAB >= 5
+#include "ipc/ipc.h"
+#endif
 
 // When pid 1 ends, so does Keel: nothing is left to start programs.
 static void first_task_ended(int status)
@@ -29,6 +32,9 @@ void task_exit(int status)
     struct task *t = current;
     if (t->pid == 1)
         first_task_ended(status);
+#if LAB >= 5
+    ipc_task_exit(t); // its reply rights and capabilities: waiters wake with errors
+#endif
     task_release_memory(t);
     // Children outlive their parent: pid 1 adopts them (and reaps them if it waits).
     struct task *init = task_by_pid(1);
@@ -94,6 +100,8 @@ long task_wait(int pid, uint64_t user_status, int options)
             return -ECHILD;
         if (options & WNOHANG)
             return 0;
+        if (current->killed)
+            return -EINTR; // it exits on its way out (lab 5's kill)
         task_sleep_on(current);
     }
 }

@@ -29,7 +29,7 @@ void task_wakeup(const void *channel)
 // nanosleep: sleeps until tick `wake`.
 void task_sleep_until(uint64_t wake)
 {
-    while (timer_ticks() < wake)
+    while (timer_ticks() < wake && !current->killed)
         task_sleep_on(&tick_channel);
 }
 

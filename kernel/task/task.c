@@ -17,6 +17,10 @@
 #include "mm/kvm.h"
 #include "mm/uvm.h"
 #include "platform/virt/power.h"
+#include "task/kstack.h"
+#if LAB >= 5
+#include "ipc/boot_servers.h"
+#endif
 #include "task/task.h"
 #include "uapi/errno.h"
 
@@ -58,9 +62,18 @@ void task_init(void)
 
 struct task *task_alloc_slot(void)
 {
-    for (int i = 1; i < NTASKS; i++)
-        if (tasks[i].state == TASK_UNUSED)
-            return &tasks[i];
+    for (int i = 1; i < NTASKS; i++) {
+        struct task *t = &tasks[i];
+        if (t->state == TASK_UNUSED)
+            return t;
+        // A task without a parent (a server the kernel started) has nobody to reap it: its
+        // slot is free once it has ended.
+        if (t->state == TASK_ZOMBIE && t->parent == NULL) {
+            kstack_free(i);
+            memset(t, 0, sizeof(*t));
+            return t;
+        }
+    }
     return NULL;
 }
 
@@ -144,5 +157,8 @@ void task_start_first(void)
                spawn_error_text(pid));
         power_exit(127);
     }
+#if LAB >= 5
+    boot_servers_start(task_by_pid(pid));
+#endif
     idle_loop();
 }

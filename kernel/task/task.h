@@ -8,6 +8,9 @@
 //                      │                           │ sleep, wait,             │ parent's wait
 //                      └──────── SLEEPING ◄────────┘ read                     ▼
 //                      woken (tick, child exit, input)                      UNUSED
+//
+// From lab 5 a task waiting in IPC is BLOCKED instead of SLEEPING: kernel/ipc/ipc.h says on
+// what (task->ipc.waiting), and whoever ends the wait sets its result.
 #ifndef KEEL_TASK_H
 #define KEEL_TASK_H
 
@@ -16,11 +19,22 @@
 #include "arch/aarch64/context.h"
 #include "arch/aarch64/pagetable.h"
 #include "arch/aarch64/trapframe.h"
+#if LAB >= 5
+#include "ipc/cap.h"
+#include "ipc/ipc.h"
+#endif
 
 #define NTASKS 64 // slots in the task table; slot 0 is the idle task
 #define TASK_NAME_MAX 16
 
-enum task_state { TASK_UNUSED, TASK_RUNNABLE, TASK_RUNNING, TASK_SLEEPING, TASK_ZOMBIE };
+enum task_state {
+    TASK_UNUSED,
+    TASK_RUNNABLE,
+    TASK_RUNNING,
+    TASK_SLEEPING,
+    TASK_ZOMBIE,
+    TASK_BLOCKED, // lab 5: in IPC
+};
 
 struct task {
     // Who it is.
@@ -30,7 +44,8 @@ struct task {
 
     // Scheduling (sched.c): a task is in the run queue exactly when it is RUNNABLE.
     enum task_state state;
-    uint64_t slice_end_tick; // when its time slice is over
+    uint64_t slice_end_tick;    // when its time slice is over
+    uint64_t donated_slice_end; // if not 0: the slice end it inherits when it next runs
     struct task *run_next;   // the next task in the run queue
 
     // Its two halves: the kernel stack it runs on in the kernel, the address space it runs
@@ -44,9 +59,14 @@ struct task {
     // Waiting (sleep.c) and ending (exit.c).
     const void *wait_channel; // what a SLEEPING task waits for (see task_sleep_on)
     int exit_status;          // for the parent's wait4, in Linux's encoding (syscalls.h)
+    bool killed;              // kill: it ends with SIGKILL on its way back to user space
 
     // Labs 5-10 each add the state of their subsystem here as one sub-struct (the
     // capability table, IPC state, file descriptors, ...), owned by that subsystem's folder.
+#if LAB >= 5
+    struct task_caps caps; // kernel/ipc/cap.h
+    struct task_ipc ipc;   // kernel/ipc/ipc.h
+#endif
 };
 
 // The task running on this CPU.
@@ -97,6 +117,11 @@ void task_after_interrupt(struct trapframe *tf);
 // The number of tasks in use (for sysinfo).
 int task_count(void);
 
+// kill (lab 5): marks `t` killed and ends whatever wait it is in.
+void task_kill(struct task *t);
+// A killed task ends here, on its way back to user space (trap.c).
+void task_exit_if_killed(void);
+
 // Scheduler (kernel/task/sched.c).  schedule(): the current task gives up the CPU and the task at
 // the head of the run queue runs (the idle task if the queue is empty).  The caller has
 // already decided current's fate: queued again with sched_enqueue (yield, preemption), or
@@ -104,6 +129,10 @@ int task_count(void);
 void schedule(void);
 // Makes `t` RUNNABLE and puts it at the tail of the run queue.
 void sched_enqueue(struct task *t);
+// Makes `t` RUNNABLE at the head of the queue, to run on the rest of the current task's
+// time slice: IPC's direct switch from caller to server and back (lab 5).  The caller then
+// calls schedule().
+void sched_run_next(struct task *t);
 bool sched_has_runnable(void);
 // Starts a fresh time slice for `t`; sched_init reads the tick rate for it.
 void sched_start_slice(struct task *t);

@@ -49,6 +49,14 @@
 #define SYS_task_describe 521       // (index, struct task_info *) -> pid, for ps
 #define SYS_keel_stats 522          // (struct keel_stats *) -> 0: counts, for tests
 
+// Well-known slots.  Every task's slot 0 is its console: a send capability to the console
+// server, which the kernel uses for read(0) and write(1, 2) on the task's behalf.  The
+// console server itself starts with its endpoint, the UART's registers and its IRQ line.
+#define SLOT_CONSOLE 0
+#define CONSOLE_SLOT_ENDPOINT 1
+#define CONSOLE_SLOT_UART 2
+#define CONSOLE_SLOT_IRQ 3
+
 // Rights (a capability's `rights`, a mask).
 #define RIGHT_SEND 1      // endpoint: send and call; notification: signal
 #define RIGHT_RECV 2      // endpoint: recv; notification: wait, poll, bind; IRQ: bind, ack

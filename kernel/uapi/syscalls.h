@@ -20,7 +20,7 @@
 #define SYS_wait4 260
 #define SYS_spawn 500 // Keel: start a program from the boot archive
 
-#define SYSCALL_TABLE_SIZE 512
+#define SYSCALL_TABLE_SIZE 576
 
 // Limits of spawn's arguments.
 #define SPAWN_MAX_ARGS 32

@@ -1,15 +1,51 @@
 # Lab 5 — IPC: capabilities, endpoints, notifications, IRQs as notifications, and the console
 # as a user-space server.
 
-KERNEL_SRCS +=
+KERNEL_SRCS += \
+	kernel/ipc/object.c \
+	kernel/ipc/cap.c \
+	kernel/ipc/wait.c \
+	kernel/ipc/endpoint.c \
+	kernel/ipc/reply.c \
+	kernel/ipc/notification.c \
+	kernel/ipc/irq_line.c \
+	kernel/ipc/devmem.c \
+	kernel/ipc/spawn_caps.c \
+	kernel/ipc/boot_servers.c \
+	kernel/ipc/sys_cap.c \
+	kernel/ipc/sys_ipc.c \
+	kernel/ipc/sys_notify.c \
+	kernel/ipc/sys_describe.c \
+	kernel/dev/console_client.c \
+	kernel/task/kill.c
 
 KERNEL_HDRS += \
-	kernel/uapi/ipc.h
+	kernel/uapi/ipc.h \
+	kernel/ipc/object.h \
+	kernel/ipc/cap.h \
+	kernel/ipc/ipc.h \
+	kernel/ipc/endpoint.h \
+	kernel/ipc/reply.h \
+	kernel/ipc/notification.h \
+	kernel/ipc/irq_line.h \
+	kernel/ipc/devmem.h \
+	kernel/ipc/spawn_caps.h \
+	kernel/ipc/boot_servers.h \
+	kernel/dev/console_client.h
 
-USER_LIB_SRCS +=
+# The wrappers of the capability and IPC calls (declared in user/include/ulib.h).
+USER_LIB_SRCS += \
+	user/lib/ipc.c
 
-USER_HDRS +=
+# The console server's protocol, shared by the server and its clients.
+USER_HDRS += \
+	user/include/proto/console.h \
+	user/servers/console/console.h
 
-USER_PROGS +=
+# The console server (a folder: one program) and the tools that look at tasks.
+USER_PROGS += \
+	user/servers/console/ \
+	user/bin/ps.c
 
-LAB_DOCS +=
+LAB_DOCS += \
+	docs/protocols/console.md

@@ -73,13 +73,20 @@ const char *errno_name(long err)
         int number;
         const char *name;
     } names[] = {
-        {EPERM, "EPERM"},     {ENOENT, "ENOENT"}, {ESRCH, "ESRCH"},
-        {EINTR, "EINTR"},     {EIO, "EIO"},       {E2BIG, "E2BIG"},
-        {ENOEXEC, "ENOEXEC"}, {EBADF, "EBADF"},   {ECHILD, "ECHILD"},
-        {EAGAIN, "EAGAIN"},   {ENOMEM, "ENOMEM"}, {EACCES, "EACCES"},
-        {EFAULT, "EFAULT"},   {EBUSY, "EBUSY"},   {EEXIST, "EEXIST"},
-        {EINVAL, "EINVAL"},   {ENOSPC, "ENOSPC"}, {ENAMETOOLONG, "ENAMETOOLONG"},
-        {ENOSYS, "ENOSYS"},
+        {EPERM, "EPERM"},     {ENOENT, "ENOENT"},
+        {ESRCH, "ESRCH"},     {EINTR, "EINTR"},
+        {EIO, "EIO"},         {E2BIG, "E2BIG"},
+        {ENOEXEC, "ENOEXEC"}, {EBADF, "EBADF"},
+        {ECHILD, "ECHILD"},   {EAGAIN, "EAGAIN"},
+        {ENOMEM, "ENOMEM"},   {EACCES, "EACCES"},
+        {EFAULT, "EFAULT"},   {EBUSY, "EBUSY"},
+        {EEXIST, "EEXIST"},   {ENOTDIR, "ENOTDIR"},
+        {EISDIR, "EISDIR"},   {EINVAL, "EINVAL"},
+        {EMFILE, "EMFILE"},   {ENOSPC, "ENOSPC"},
+        {ESPIPE, "ESPIPE"},   {EPIPE, "EPIPE"},
+        {ERANGE, "ERANGE"},   {ENAMETOOLONG, "ENAMETOOLONG"},
+        {ENOSYS, "ENOSYS"},   {ENOTEMPTY, "ENOTEMPTY"},
+        {EIDRM, "EIDRM"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].number == -err || names[i].number == err)

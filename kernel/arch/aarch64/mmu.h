@@ -60,5 +60,9 @@
 #define DESC_PXN (1UL << 53)                // never executable at EL1
 #define DESC_UXN (1UL << 54)                // never executable at EL0
 #define DESC_ADDR_MASK 0x0000FFFFFFFFF000UL // output address bits [47:12]
+// Bits 58..55 of a page descriptor are for software (Arm ARM D8.3.2).  Keel marks a page
+// whose frame the address space does not own (device registers, from lab 5): unmapping or
+// destroying the space must not free it.
+#define DESC_NOT_OWNED (1UL << 55)
 
 #endif

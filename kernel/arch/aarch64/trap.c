@@ -79,6 +79,9 @@ void trap_el0_sync(struct trapframe *tf)
 #if LAB >= 4
     if (esr_class(tf->esr) == EC_SVC64) {
         syscall_dispatch(tf);
+#if LAB >= 5
+        task_exit_if_killed();
+#endif
         return;
     }
     if (esr_class(tf->esr) == EC_WFI_WFE) {
@@ -89,6 +92,9 @@ void trap_el0_sync(struct trapframe *tf)
         tf->elr += 4;
         sched_enqueue(current);
         schedule();
+#if LAB >= 5
+        task_exit_if_killed();
+#endif
         return;
     }
     task_fault(tf); // kills the task: a user program's fault is not the kernel's
@@ -102,6 +108,10 @@ void trap_irq(struct trapframe *tf)
     irq_dispatch();
 #if LAB >= 4
     task_after_interrupt(tf); // the timer may have ended the running task's time slice
+#endif
+#if LAB >= 5
+    if (trap_from_user(tf))
+        task_exit_if_killed();
 #endif
 }
 

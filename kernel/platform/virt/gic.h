@@ -12,6 +12,8 @@
 void gic_init(void);
 // Enables interrupt `intid`, routed to CPU 0, at a middle priority.
 void gic_enable(unsigned intid);
+// Disables (masks) interrupt `intid` at the distributor: it stays pending, not delivered.
+void gic_disable(unsigned intid);
 // Acknowledges the highest-priority pending interrupt; returns its INTID (1020-1023: none).
 unsigned gic_acknowledge(void);
 // Signals the end of handling `intid` (the value gic_acknowledge returned).

@@ -72,6 +72,12 @@ void gic_enable(unsigned intid)
     // END SOLUTION
 }
 
+void gic_disable(unsigned intid)
+{
+    // ICENABLER: writing a 1 disables that INTID, zeros change nothing (IHI 0048B 4.3.6).
+    mmio_write32(gicd(GICD_ICENABLER + 4 * (intid / 32)), 1u << (intid % 32));
+}
+
 unsigned gic_acknowledge(void)
 {
     // LAB 3: Your code here.  Read GICC_IAR; the INTID is in its low 10 bits.

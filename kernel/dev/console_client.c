@@ -1,0 +1,118 @@
+// console_client.c — the kernel as the console server's client, on behalf of the task that
+// calls read or write (given code).
+//
+// From lab 5 the kernel no longer drives the UART for user programs: a user-space server
+// does.  Programs do not change: read(0, ...) and write(1, ...) are still Linux calls, and
+// the kernel turns them into calls on the task's own console capability (slot 0), exactly
+// as if the task had called the server itself.  A task whose slot 0 is empty has no
+// console: EBADF, as with a closed fd.
+//
+// Each message carries 32 bytes, so a long write is several calls.  A writer holds the
+// console until its whole write is out, so that the lines of two tasks never mix, as they
+// did not when the kernel wrote them itself (lab 6 moves the bytes through shared memory).
+#include <stdbool.h>
+#include "dev/console_client.h"
+#include "ipc/endpoint.h"
+#include "mm/uaccess.h"
+#include "task/task.h"
+#include "uapi/errno.h"
+
+static struct task *writer;     // the task whose write is in progress, or NULL
+static const char writer_queue; // channel: tasks waiting for the writer to finish
+
+// Packs bytes into the message words as the protocol says: byte i in bits 8*(i%8) of
+// word i/8 (little-endian, as a memcpy on AArch64 would).
+static void pack(const unsigned char *bytes, size_t n, uint64_t word[IPC_WORDS])
+{
+    for (int i = 0; i < IPC_WORDS; i++)
+        word[i] = 0;
+    for (size_t i = 0; i < n; i++)
+        word[i / 8] |= (uint64_t)bytes[i] << (8 * (i % 8));
+}
+
+static void unpack(const uint64_t word[IPC_WORDS], unsigned char *bytes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        bytes[i] = (unsigned char)(word[i / 8] >> (8 * (i % 8)));
+}
+
+// One call to the console server with current->ipc.msg's words; the reply's label (a
+// count or -errno), or -EBADF / -EIO / -EINTR.
+static long console_call(uint64_t label)
+{
+    struct cap *c;
+    if (cap_lookup(current, SLOT_CONSOLE, CAP_ENDPOINT, RIGHT_SEND, &c) != 0)
+        return -EBADF;
+    struct ipc_message *m = &current->ipc.msg;
+    m->label = label;
+    m->badge = c->badge;
+    m->has_cap = false;
+    long err = endpoint_send((struct endpoint *)c->object, true, true);
+    if (err == -EINTR)
+        return err;
+    if (err < 0)
+        return -EIO; // the server died, or its endpoint is gone
+    return (long)current->ipc.msg.label;
+}
+
+static bool take_console(void)
+{
+    while (writer != NULL && writer != current) {
+        if (current->killed)
+            return false;
+        task_sleep_on(&writer_queue);
+    }
+    writer = current;
+    return true;
+}
+
+static void release_console(void)
+{
+    writer = NULL;
+    task_wakeup(&writer_queue);
+}
+
+long console_client_write(uint64_t buf, size_t len)
+{
+    if (!uaccess_ok(buf, len, false))
+        return -EFAULT;
+    if (!take_console())
+        return -EINTR;
+    size_t done = 0;
+    long result = 0;
+    while (done < len) {
+        unsigned char chunk[CONSOLE_BYTES_PER_MESSAGE];
+        size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        if (copy_from_user(chunk, buf + done, n) != 0) {
+            result = -EFAULT; // device memory (uaccess.c)
+            break;
+        }
+        pack(chunk, n, current->ipc.msg.word);
+        result = console_call(CONSOLE_WRITE | (n << 8));
+        if (result <= 0)
+            break;
+        done += (size_t)result;
+    }
+    release_console();
+    return done > 0 ? (long)done : result;
+}
+
+long console_client_read(uint64_t buf, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (!uaccess_ok(buf, len, true))
+        return -EFAULT;
+    size_t max = len < CONSOLE_BYTES_PER_MESSAGE ? len : CONSOLE_BYTES_PER_MESSAGE;
+    current->ipc.msg.word[0] = max;
+    for (int i = 1; i < IPC_WORDS; i++)
+        current->ipc.msg.word[i] = 0;
+    long n = console_call(CONSOLE_READ);
+    if (n <= 0)
+        return n;
+    if ((size_t)n > max)
+        return -EIO; // a server that breaks the protocol
+    unsigned char bytes[CONSOLE_BYTES_PER_MESSAGE];
+    unpack(current->ipc.msg.word, bytes, (size_t)n);
+    return copy_to_user(buf, bytes, (size_t)n) != 0 ? -EFAULT : n;
+}

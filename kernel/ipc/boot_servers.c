@@ -1,0 +1,50 @@
+// boot_servers.c — the console server, started by the kernel before pid 1 runs (given code).
+//
+// Why the kernel and not init: pid 1 may be any program (BOOTARGS="-- NAME ARGS"), such
+// as a lab-4 test that knows nothing of servers, yet its first printf must work.  So the
+// kernel creates pid 1, then starts the console server as pid 2, with no parent (nobody
+// reaps it; task_alloc_slot does), and gives it what a UART driver needs: the endpoint its
+// clients call, the UART's registers and its interrupt line.  pid 1 gets a send capability
+// without a badge, from which it mints badged ones for the programs it starts.
+#include <stddef.h>
+#include "debug/printf.h"
+#include "ipc/boot_servers.h"
+#include "ipc/cap.h"
+#include "ipc/devmem.h"
+#include "ipc/endpoint.h"
+#include "ipc/irq_line.h"
+#include "mm/memlayout.h"
+#include "platform/virt/board.h"
+#include "platform/virt/power.h"
+#include "task/task.h"
+
+static void give(struct task *t, long slot, struct kobject *o, unsigned rights, bool original)
+{
+    if (o == NULL) {
+        printf("keel: out of kernel objects while starting the console server; powering off\n");
+        power_exit(1);
+    }
+    struct cap c = {.object = o, .badge = 0, .rights = (uint8_t)rights, .original = original};
+    t->caps.slot[slot] = c;
+    t->caps.used++;
+}
+
+void boot_servers_start(struct task *first)
+{
+    static char *argv[] = {"console", NULL};
+    int pid = task_spawn("console", 1, argv, NULL);
+    if (pid < 0) {
+        printf("keel: cannot start the console server (error %d); powering off\n", pid);
+        power_exit(1);
+    }
+    struct task *console = task_by_pid(pid);
+    struct endpoint *ep = endpoint_create();
+    struct devmem *uart = devmem_create(UART0_PA, PAGE_SIZE);
+    struct irq_line *uart_irq = irq_line_create(IRQ_UART0);
+    give(console, CONSOLE_SLOT_ENDPOINT, ep ? &ep->obj : NULL, RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT,
+         true);
+    give(console, CONSOLE_SLOT_UART, uart ? &uart->obj : NULL, RIGHT_MAP_READ | RIGHT_MAP_WRITE,
+         true);
+    give(console, CONSOLE_SLOT_IRQ, uart_irq ? &uart_irq->obj : NULL, RIGHT_RECV, true);
+    give(first, SLOT_CONSOLE, &ep->obj, RIGHT_SEND | RIGHT_GRANT, false);
+}
