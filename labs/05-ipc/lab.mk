@@ -49,3 +49,14 @@ USER_PROGS += \
 
 LAB_DOCS += \
 	docs/protocols/console.md
+
+# This lab's test programs (grade/test_lab05_ipc.py runs them; labs/05-ipc/ipctest.h is
+# their shared header).
+USER_PROGS += \
+	labs/05-ipc/pingpong.c \
+	labs/05-ipc/manyclients.c \
+	labs/05-ipc/rights.c \
+	labs/05-ipc/transfer.c \
+	labs/05-ipc/deadpeer.c \
+	labs/05-ipc/notify.c \
+	labs/05-ipc/ipcregs/
