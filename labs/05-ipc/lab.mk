@@ -59,4 +59,8 @@ USER_PROGS += \
 	labs/05-ipc/transfer.c \
 	labs/05-ipc/deadpeer.c \
 	labs/05-ipc/notify.c \
-	labs/05-ipc/ipcregs/
+	labs/05-ipc/ipcregs/ \
+	labs/05-ipc/coninput.c \
+	labs/05-ipc/congarbage.c \
+	labs/05-ipc/conkill.c \
+	labs/05-ipc/ipcbench.c
