@@ -29,7 +29,8 @@ static bool range_is_free(pte_t *root, uint64_t va, uint64_t size)
 
 long devmem_map(struct task *t, struct devmem *d, uint64_t va, bool writable)
 {
-    if (va % PAGE_SIZE != 0 || !uvm_range_ok(va, d->size) || !range_is_free(t->pagetable, va, d->size))
+    if (va % PAGE_SIZE != 0 || !uvm_range_ok(va, d->size) ||
+        !range_is_free(t->pagetable, va, d->size))
         return -EINVAL;
     // EL0 may read (and perhaps write), nobody executes; not a frame of the task's own.
     uint64_t attrs = DESC_ATTRINDX(MAIR_IDX_DEVICE) | DESC_AF | DESC_NG | DESC_PXN | DESC_UXN |

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "arch/aarch64/trapframe.h"
 #include "ipc/cap.h"
 
 struct task;
@@ -24,10 +25,10 @@ struct reply;
 struct ipc_message {
     uint64_t label;
     uint64_t word[IPC_WORDS];
-    uint64_t badge;  // the sender capability's badge (or a notification word)
-    bool has_cap;    // sending: `cap` travels with the message
-    struct cap cap;  // a copy of the sender's capability, installed at delivery
-    long cap_slot;   // receiving: where it landed, or CAP_NONE
+    uint64_t badge; // the sender capability's badge (or a notification word)
+    bool has_cap;   // sending: `cap` travels with the message
+    struct cap cap; // a copy of the sender's capability, installed at delivery
+    long cap_slot;  // receiving: where it landed, or CAP_NONE
 };
 
 enum ipc_wait {
@@ -58,6 +59,13 @@ struct task_ipc {
     struct task *replier;
     struct reply *saved;
     bool reply_lost; // the caller of the right we held died: reply_recv says so once
+
+    // The fast path (fastpath.c).  `resumable`: the task blocked in an IPC system call of
+    // its own (not in the kernel's console client), so all that is left of that call is
+    // putting the message into its registers; the fast path may do that itself and skip
+    // the rest.  `pending_flags`: IPC_* bits its next received message reports in x0.
+    bool resumable;
+    long pending_flags;
 };
 
 void task_queue_push(struct task_queue *q, struct task *t);
@@ -79,5 +87,9 @@ void ipc_wake(struct task *t, long result);
 void ipc_cancel(struct task *t);
 // exit: what the task held (reply rights, capabilities) is given up, waking whoever waited.
 void ipc_task_exit(struct task *t);
+
+// The received message (current->ipc.msg) into the registers of `tf`, with x0 = result |
+// pending flags; an error (result < 0) changes only x0.  Returns x0 (sys_ipc.c).
+long ipc_store_message(struct trapframe *tf, long result);
 
 #endif

@@ -49,9 +49,8 @@ long sys_task_describe(struct trapframe *tf)
     info.pid = t->pid;
     info.parent = t->parent != NULL ? t->parent->pid : 0;
     info.state = state_of(t);
-    info.object = t->ipc.waiting_on != NULL ? t->ipc.waiting_on->id : 0;
-    if (t->ipc.waiting == IPC_REPLY && t->ipc.replier != NULL)
-        info.object = (unsigned)t->ipc.replier->pid; // for REPLY: the pid of the server
+    if (t->state == TASK_BLOCKED && t->ipc.waiting_on != NULL)
+        info.object = t->ipc.waiting_on->id;
     info.caps = (unsigned)t->caps.used;
     strlcpy(info.name, t->name, sizeof(info.name));
     long err = copy_to_user(tf->x[1], &info, sizeof(info));

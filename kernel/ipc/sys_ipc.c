@@ -36,11 +36,13 @@ static long load_message(struct trapframe *tf, const struct cap *via)
     return 0;
 }
 
-// The received message into the registers, with x0 = result (0 or IPC_* bits).
-static long store_message(struct trapframe *tf, long result)
+long ipc_store_message(struct trapframe *tf, long result)
 {
+    long flags = current->ipc.pending_flags;
+    current->ipc.pending_flags = 0;
     if (result < 0)
         return result;
+    result |= flags;
     const struct ipc_message *m = &current->ipc.msg;
     tf->x[1] = m->label;
     for (int i = 0; i < IPC_WORDS; i++)
@@ -70,8 +72,9 @@ static long send_common(struct trapframe *tf, bool call, bool block)
         return err;
     if ((err = load_message(tf, c)) != 0)
         return err;
+    current->ipc.resumable = true;
     err = endpoint_send((struct endpoint *)c->object, call, block);
-    return call ? store_message(tf, err) : err;
+    return call ? ipc_store_message(tf, err) : err;
 }
 
 long sys_ipc_send(struct trapframe *tf)
@@ -98,7 +101,8 @@ static long recv_common(struct trapframe *tf, bool block)
     long err = cap_lookup(current, (long)tf->x[0], CAP_ENDPOINT, RIGHT_RECV, &c);
     if (err != 0)
         return err;
-    return store_message(tf, endpoint_recv((struct endpoint *)c->object, block, NULL));
+    current->ipc.resumable = true;
+    return ipc_store_message(tf, endpoint_recv((struct endpoint *)c->object, block, NULL));
 }
 
 long sys_ipc_recv(struct trapframe *tf)
@@ -127,10 +131,10 @@ long sys_ipc_reply_recv(struct trapframe *tf)
         return err;
     bool lost;
     struct task *answered = reply_current_quietly(&lost);
-    long result = endpoint_recv((struct endpoint *)c->object, true, answered);
-    if (result >= 0 && lost)
-        result |= IPC_REPLY_LOST;
-    return store_message(tf, result);
+    if (lost)
+        current->ipc.pending_flags |= IPC_REPLY_LOST;
+    current->ipc.resumable = true;
+    return ipc_store_message(tf, endpoint_recv((struct endpoint *)c->object, true, answered));
 }
 
 long sys_ipc_save_reply(struct trapframe *tf)

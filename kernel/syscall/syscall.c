@@ -8,11 +8,16 @@
 #include "uapi/errno.h"
 
 static long (*const syscall_table[SYSCALL_TABLE_SIZE])(struct trapframe *) = {
-    [SYS_read] = sys_read,           [SYS_write] = sys_write,
-    [SYS_exit] = sys_exit,           [SYS_exit_group] = sys_exit,
-    [SYS_nanosleep] = sys_nanosleep, [SYS_sched_yield] = sys_sched_yield,
-    [SYS_getpid] = sys_getpid,       [SYS_getppid] = sys_getppid,
-    [SYS_sysinfo] = sys_sysinfo,     [SYS_wait4] = sys_wait4,
+    [SYS_read] = sys_read,
+    [SYS_write] = sys_write,
+    [SYS_exit] = sys_exit,
+    [SYS_exit_group] = sys_exit,
+    [SYS_nanosleep] = sys_nanosleep,
+    [SYS_sched_yield] = sys_sched_yield,
+    [SYS_getpid] = sys_getpid,
+    [SYS_getppid] = sys_getppid,
+    [SYS_sysinfo] = sys_sysinfo,
+    [SYS_wait4] = sys_wait4,
     [SYS_spawn] = sys_spawn,
 #if LAB >= 5
     [SYS_kill] = sys_kill,

@@ -104,6 +104,7 @@ int task_spawn(const char *name, int argc, char *const argv[], struct task *pare
     int err = -ENOMEM;
     if ((t->pagetable = uvm_create()) == NULL)
         goto fail;
+    t->ttbr0 = uvm_ttbr0(t->pagetable, t->asid);
     if ((err = elf_load(t->pagetable, image, size, &entry)) != 0)
         goto fail;
     err = uvm_alloc(t->pagetable, USER_STACK_BOTTOM, USER_STACK_SIZE, PTE_USER_RW);

@@ -46,7 +46,7 @@ struct task {
     enum task_state state;
     uint64_t slice_end_tick;    // when its time slice is over
     uint64_t donated_slice_end; // if not 0: the slice end it inherits when it next runs
-    struct task *run_next;   // the next task in the run queue
+    struct task *run_next;      // the next task in the run queue
 
     // Its two halves: the kernel stack it runs on in the kernel, the address space it runs
     // in at EL0.
@@ -55,6 +55,7 @@ struct task {
     uint64_t kstack_top;    // virtual address just above its kernel stack (kstack.c)
     pte_t *pagetable;       // its user address space (NULL: none, the idle task)
     uint16_t asid;          // address space ID: tags its TLB entries
+    uint64_t ttbr0;         // uvm_ttbr0(pagetable, asid), kept for lab 5's IPC fast path
 
     // Waiting (sleep.c) and ending (exit.c).
     const void *wait_channel; // what a SLEEPING task waits for (see task_sleep_on)
@@ -133,6 +134,9 @@ void sched_enqueue(struct task *t);
 // time slice: IPC's direct switch from caller to server and back (lab 5).  The caller then
 // calls schedule().
 void sched_run_next(struct task *t);
+// Moves the RUNNABLE task `t` to the head of the run queue (boot: the console server runs
+// before pid 1).
+void sched_run_first(struct task *t);
 bool sched_has_runnable(void);
 // Starts a fresh time slice for `t`; sched_init reads the tick rate for it.
 void sched_start_slice(struct task *t);

@@ -58,10 +58,10 @@
 #define CONSOLE_SLOT_IRQ 3
 
 // Rights (a capability's `rights`, a mask).
-#define RIGHT_SEND 1      // endpoint: send and call; notification: signal
-#define RIGHT_RECV 2      // endpoint: recv; notification: wait, poll, bind; IRQ: bind, ack
-#define RIGHT_GRANT 4     // endpoint: pass a capability with a message sent through it
-#define RIGHT_MAP_READ 8  // device memory (and lab 6's regions): map readable
+#define RIGHT_SEND 1       // endpoint: send and call; notification: signal
+#define RIGHT_RECV 2       // endpoint: recv; notification: wait, poll, bind; IRQ: bind, ack
+#define RIGHT_GRANT 4      // endpoint: pass a capability with a message sent through it
+#define RIGHT_MAP_READ 8   // device memory (and lab 6's regions): map readable
 #define RIGHT_MAP_WRITE 16 // device memory (and lab 6's regions): map writable
 #define RIGHTS_ALL 31
 
@@ -77,6 +77,7 @@
 #define IPC_NOTIFIED 1   // no message: x6 holds the bound notification's word
 #define IPC_REPLY_LOST 2 // reply_recv: the caller died before the reply; nobody got it
 
+#ifndef __ASSEMBLY__ // vectors.S uses the numbers above
 // What cap_describe tells about a slot.  `object` numbers the kernel object (the same number
 // for every capability to one object, while it exists) so that tools can say which
 // capabilities share one; it is not an address and grants nothing.
@@ -109,11 +110,13 @@ struct task_info {
 
 // What keel_stats reports: what graders compare before and after a test to find leaks.
 struct keel_stats {
-    unsigned long free_frames;     // as sysinfo's freeram
-    unsigned int tasks;            // task slots in use (zombies included)
-    unsigned int objects;          // live kernel objects (endpoints, notifications, ...)
-    unsigned int caps;             // capability slots in use, over all tasks
-    unsigned int kmalloc_objects;  // live kmalloc allocations
+    unsigned long free_frames;    // as sysinfo's freeram
+    unsigned int tasks;           // task slots in use (zombies included)
+    unsigned int objects;         // live kernel objects (endpoints, notifications, ...)
+    unsigned int caps;            // capability slots in use, over all tasks
+    unsigned int kmalloc_objects; // live kmalloc allocations
 };
+
+#endif // __ASSEMBLY__
 
 #endif

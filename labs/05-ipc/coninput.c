@@ -60,7 +60,7 @@ int main(int argc, char **argv)
         return 1;
 
     printf("coninput: busy; type now\n");
-    // Busy: no read.  Wait for the first byte (up to 10 s), then until the count stops
+    // Busy: no read.  Wait for the first byte (up to 5 s), then until the count stops
     // growing for 200 ms (the server's ring is full, or everything is in).
     uint64_t start = now_us(), last_change = start;
     unsigned long seen = before.received;
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
             break;
         if (seen != before.received && now - last_change > 200000)
             break;
-        if (now - start > 10000000)
+        if (now - start > 5000000)
             break;
     }
     unsigned long while_busy = seen - before.received;

@@ -16,8 +16,16 @@ KERNEL_SRCS += \
 	kernel/ipc/sys_ipc.c \
 	kernel/ipc/sys_notify.c \
 	kernel/ipc/sys_describe.c \
+	kernel/ipc/fastpath.c \
+	kernel/ipc/fastpath_entry.S \
 	kernel/dev/console_client.c \
 	kernel/task/kill.c
+
+# The IPC fast path is the one part of the kernel built for speed rather than for stepping
+# through in GDB (kernel/ipc/fastpath.c says why).
+$(B)/kernel/ipc/fastpath.o: KCFLAGS += -O2
+# ... and so are the user side's message calls (user/lib/ipc.c).
+$(B)/u/user/lib/ipc.o: UCFLAGS += -O2 -momit-leaf-frame-pointer
 
 KERNEL_HDRS += \
 	kernel/uapi/ipc.h \
@@ -31,6 +39,7 @@ KERNEL_HDRS += \
 	kernel/ipc/devmem.h \
 	kernel/ipc/spawn_caps.h \
 	kernel/ipc/boot_servers.h \
+	kernel/ipc/fastpath.h \
 	kernel/dev/console_client.h
 
 # The wrappers of the capability and IPC calls (declared in user/include/ulib.h).

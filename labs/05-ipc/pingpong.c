@@ -6,6 +6,12 @@
 // capability) and answers with label ~label and words that depend on all four words of the
 // request, which the client checks.  A message whose words were not all copied, that went to
 // the wrong task or came back twice shows in the first round it happens.  Label 0 ends it.
+//
+// About one round in four (drawn from NONCE), the server answers with ipc_reply, yields, and
+// only then receives: the client's next call finds no server waiting and queues, and the
+// server's recv takes it from the queue.  So both ways through the kernel are used: the fast
+// path (kernel/ipc/fastpath.c: call to a waiting server, reply_recv to a waiting caller) and
+// the general one (endpoint.c, reply.c), which must give the same results.
 #include "ipctest.h"
 
 #define SERVER_SLOT 1 // the server child's copy of the endpoint
@@ -46,7 +52,16 @@ static int server(void)
         expected = m.label + 1;
         reply.label = ~m.label;
         answer(m.w, reply.w);
-        r = ipc_reply_recv(SERVER_SLOT, &reply, &m);
+        if ((mix64(nonce ^ (uint64_t)m.label ^ 0x51) & 3) == 0) {
+            long sent = ipc_reply(&reply); // the general path, and the caller queues next
+            yield();
+            if (sent != 0 && wrong++ < MAX_REPORTS)
+                printf("pingpong: FAIL server: ipc_reply to request %ld returned %ld\n",
+                       m.label, sent);
+            r = ipc_recv(SERVER_SLOT, &m);
+        } else {
+            r = ipc_reply_recv(SERVER_SLOT, &reply, &m);
+        }
     }
     reply.label = wrong;
     ipc_reply(&reply);

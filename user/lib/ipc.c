@@ -33,7 +33,7 @@ static inline __attribute__((always_inline)) long message_call(long number, long
     register unsigned long x4 __asm__("x4") = 0;
     register unsigned long x5 __asm__("x5") = 0;
     register long x6 __asm__("x6") = CAP_NONE;
-    register long x7 __asm__("x7") = 0;
+    register long x7 __asm__("x7"); // only an output: the kernel never reads x7
     register long x8 __asm__("x8") = number;
     if (sends) {
         x1 = in->label;
@@ -45,7 +45,7 @@ static inline __attribute__((always_inline)) long message_call(long number, long
     }
     __asm__ volatile("svc #0"
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5), "+r"(x6),
-                       "+r"(x7)
+                       "=r"(x7)
                      : "r"(x8)
                      : "memory");
     if (receives && x0 >= 0) {

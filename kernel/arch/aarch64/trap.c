@@ -74,7 +74,7 @@ void trap_el1_sync(struct trapframe *tf)
     // END SOLUTION
 }
 
-void trap_el0_sync(struct trapframe *tf)
+struct trapframe *trap_el0_sync(struct trapframe *tf)
 {
 #if LAB >= 4
     if (esr_class(tf->esr) == EC_SVC64) {
@@ -82,7 +82,7 @@ void trap_el0_sync(struct trapframe *tf)
 #if LAB >= 5
         task_exit_if_killed();
 #endif
-        return;
+        return tf;
     }
     if (esr_class(tf->esr) == EC_WFI_WFE) {
         // WFI and WFE are hints: "nothing to do until an interrupt (an event) comes".  With
@@ -95,7 +95,7 @@ void trap_el0_sync(struct trapframe *tf)
 #if LAB >= 5
         task_exit_if_killed();
 #endif
-        return;
+        return tf;
     }
     task_fault(tf); // kills the task: a user program's fault is not the kernel's
 #else

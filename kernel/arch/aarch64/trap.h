@@ -10,7 +10,9 @@ void trap_init(void);
 
 // Called from vectors.S with the saved registers.
 void trap_el1_sync(struct trapframe *tf);
-void trap_el0_sync(struct trapframe *tf);
+// Returns the trap frame to return to user space through: `tf`, or from lab 5 another
+// task's, when the IPC fast path switched to it (kernel/ipc/fastpath.c).
+struct trapframe *trap_el0_sync(struct trapframe *tf);
 void trap_irq(struct trapframe *tf);
 void trap_unexpected(struct trapframe *tf, const char *which) __attribute__((noreturn));
 

@@ -16,6 +16,9 @@
 // which puts ELR_EL1 back into the PC and SPSR_EL1 back into PSTATE.
 
 #include "arch/aarch64/trapframe.h"
+#if LAB >= 5
+#include "uapi/ipc.h"
+#endif
 
 // Saves the interrupted registers as a struct trapframe, below the current SP.
 .macro save_trapframe
@@ -102,6 +105,17 @@
     b       trap_return
 .endm
 
+// As handler_stub, but the handler returns the trap frame to leave through: its own, or
+// (lab 5's IPC fast path) another task's at the top of that task's kernel stack.
+.macro switching_stub name, handler
+\name:
+    save_trapframe
+    mov     x0, sp
+    bl      \handler
+    mov     sp, x0
+    b       trap_return
+.endm
+
 // A stub for exceptions Keel never expects: report and stop.
 .macro unexpected_stub name
 \name:
@@ -136,7 +150,30 @@ vector_table:
 
     handler_stub el1_sync_entry, trap_el1_sync
     handler_stub el1_irq_entry, trap_irq
-    handler_stub el0_sync_entry, trap_el0_sync
+#if LAB >= 5
+// From EL0: system calls 508 (ipc_call) and 510 (ipc_reply_recv) try the IPC fast path
+// first (kernel/ipc/fastpath.c), straight from here: x8 still holds the number and x2 the
+// ESR (save_trapframe changed only x0-x3), so it costs five instructions to see.
+el0_sync_entry:
+    save_trapframe
+    mov     x0, sp
+    lsr     w9, w2, #26             // ESR_EL1.EC
+    cmp     w9, #0x15               // SVC from AArch64
+    b.ne    2f
+    cmp     x8, #SYS_ipc_call
+    b.eq    1f
+    cmp     x8, #SYS_ipc_reply_recv
+    b.ne    2f
+1:  mov     x1, x8
+    bl      ipc_fastpath            // the trap frame to leave through, or NULL
+    cbnz    x0, 3f
+    mov     x0, sp
+2:  bl      trap_el0_sync
+3:  mov     sp, x0
+    b       trap_return
+#else
+    switching_stub el0_sync_entry, trap_el0_sync
+#endif
     handler_stub el0_irq_entry, trap_irq
 
     unexpected_stub el1_sp0_sync

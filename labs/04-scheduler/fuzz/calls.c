@@ -296,7 +296,13 @@ static void build_wait4(struct call *c)
 // expects ENOSYS.  exit and exit_group are calls too; the fuzzer never makes them.
 static const uint64_t numbers_in_use[] = {
     SYS_read,   SYS_write,   SYS_exit,    SYS_exit_group, SYS_nanosleep, SYS_sched_yield,
-    SYS_getpid, SYS_getppid, SYS_sysinfo, SYS_wait4,      SYS_spawn};
+    SYS_getpid, SYS_getppid, SYS_sysinfo, SYS_wait4,      SYS_spawn,
+#if LAB >= 5
+    // Lab 5's calls (kill, the capability and IPC calls, keel_stats): labs/05-ipc tests them.
+    SYS_kill, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516,
+    517, 518, 519, 520, 521, 522,
+#endif
+};
 #define NUMBERS_IN_USE (sizeof(numbers_in_use) / sizeof(numbers_in_use[0]))
 
 static bool in_use(uint64_t n)
@@ -366,6 +372,12 @@ void build_call(enum call_kind kind, int combination, struct call *c)
     case CALL_SPAWN:
         c->arg[0] = spawn_path(c->classes[0]);
         c->arg[1] = spawn_argv(c->classes[1]);
+#if LAB >= 5
+        // From lab 5, x2 and x3 name capabilities to copy into the child (x2 = 0: none but
+        // the console); labs/05-ipc/rights.c checks those.
+        c->arg[2] = 0;
+        c->arg[3] = 0;
+#endif
         break;
     case CALL_UNKNOWN:
         c->number = number_value(c->classes[0]);
