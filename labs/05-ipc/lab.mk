@@ -22,10 +22,10 @@ KERNEL_SRCS += \
 	kernel/task/kill.c
 
 # The IPC fast path is the one part of the kernel built for speed rather than for stepping
-# through in GDB (kernel/ipc/fastpath.c says why).
-$(B)/kernel/ipc/fastpath.o: KCFLAGS += -O2
-# ... and so are the user side's message calls (user/lib/ipc.c).
-$(B)/u/user/lib/ipc.o: UCFLAGS += -O2 -momit-leaf-frame-pointer
+# through in GDB (kernel/ipc/fastpath.c says why), and so are the user side's message calls.
+FAST_SRCS += \
+	kernel/ipc/fastpath.c \
+	user/lib/ipc.c
 
 KERNEL_HDRS += \
 	kernel/uapi/ipc.h \
