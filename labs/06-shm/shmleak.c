@@ -221,7 +221,7 @@ static int worker(int cycles)
     for (int i = 0; i < cycles; i++) {
         enum way way = cycle(i);
         take_counts(&now);
-        if (memcmp(&now.k, &base.k, sizeof(now.k)) != 0 || now.slots != base.slots) {
+        if (!same_counts(&now, &base)) {
             leaks[way]++;
             if (reported++ < 5) {
                 char what[64];

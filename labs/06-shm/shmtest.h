@@ -145,6 +145,14 @@ static inline void print_counts(const char *when, const struct counts *c)
            c->k.tasks);
 }
 
+// Whether the counts a leak shows in are the same (keel_stats has measurements too).
+static inline int same_counts(const struct counts *a, const struct counts *b)
+{
+    return a->k.free_frames == b->k.free_frames && a->k.objects == b->k.objects &&
+           a->k.caps == b->k.caps && a->k.kmalloc_objects == b->k.kmalloc_objects &&
+           a->k.tasks == b->k.tasks && a->slots == b->slots;
+}
+
 // Appends "NAME A -> B" to `out` if the counts differ.
 static inline int count_change(char *out, size_t size, int at, const char *name, long before,
                                long after)
