@@ -29,7 +29,7 @@ static bool range_is_free(pte_t *root, uint64_t va, uint64_t size)
 
 long devmem_map(struct task *t, struct devmem *d, uint64_t va, bool writable)
 {
-    if (va % PAGE_SIZE != 0 || !uvm_range_ok(va, d->size) ||
+    if (va % PAGE_SIZE != 0 || !uvm_range_ok(va, d->size) || !uvm_clear_of_stack(va, d->size) ||
         !range_is_free(t->pagetable, va, d->size))
         return -EINVAL;
     // EL0 may read (and perhaps write), nobody executes; not a frame of the task's own.

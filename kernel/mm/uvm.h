@@ -59,4 +59,12 @@ static inline bool uvm_range_ok(uint64_t va, uint64_t len)
     return va >= USER_MIN && va <= USER_TOP && len <= USER_TOP - va;
 }
 
+// Whether [va, va + len) stays clear of the stack's guard (and the stack above it): what a
+// task maps there itself (lab 5's device memory, lab 6's regions) would turn a stack
+// overflow from a fault into a silent write.
+static inline bool uvm_clear_of_stack(uint64_t va, uint64_t len)
+{
+    return va + len <= USER_STACK_BOTTOM - USER_STACK_GUARD;
+}
+
 #endif

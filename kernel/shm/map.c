@@ -26,8 +26,8 @@ static bool range_is_free(pte_t *root, uint64_t va, uint64_t size)
 // free too, or a small region would land in a bigger one's guard page).  0 if there is none.
 static uint64_t pick_address(pte_t *root, uint64_t size)
 {
-    for (uint64_t va = REGION_AREA; uvm_range_ok(va, size) && va + size < USER_STACK_BOTTOM;
-         va += size + PAGE_SIZE)
+    for (uint64_t va = REGION_AREA;
+         uvm_range_ok(va, size) && uvm_clear_of_stack(va, size + PAGE_SIZE); va += size + PAGE_SIZE)
         if (range_is_free(root, va - PAGE_SIZE, size + 2 * PAGE_SIZE))
             return va;
     return 0;
@@ -64,7 +64,8 @@ long region_map(struct task *t, struct region *r, uint64_t va, bool writable, bo
     uint64_t size = (uint64_t)r->pages * PAGE_SIZE;
     if (va == 0 && (va = pick_address(t->pagetable, size)) == 0)
         return -ENOMEM;
-    if (va % PAGE_SIZE != 0 || !uvm_range_ok(va, size) || !range_is_free(t->pagetable, va, size))
+    if (va % PAGE_SIZE != 0 || !uvm_range_ok(va, size) || !uvm_clear_of_stack(va, size) ||
+        !range_is_free(t->pagetable, va, size))
         return -EINVAL;
     struct region_mapping *m = kmalloc(sizeof(*m));
     if (m == NULL)
