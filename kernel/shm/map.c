@@ -136,6 +136,10 @@ void region_revoke(struct region *r)
         for (int s = 0; s < CAP_SLOTS; s++)
             if (t->caps.slot[s].object == &r->obj && !t->caps.slot[s].original)
                 cap_delete(t, s);
+        // A copy travelling in a message not yet delivered (its sender queued on an
+        // endpoint) is one too: it would land in the receiver's table after the revoke.
+        if (t->ipc.msg.has_cap && t->ipc.msg.cap.object == &r->obj)
+            t->ipc.msg.has_cap = false;
     }
     // LAB 6: Your code here.
     // Every mapping not made through the original (m->via_original) goes, translations and
