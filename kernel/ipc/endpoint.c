@@ -25,6 +25,11 @@ void endpoint_destroy(struct endpoint *ep)
         ipc_wake(t, -EIDRM);
     if (ep->bound != NULL)
         ep->bound->bound = NULL;
+    // A caller whose request a server took waits on in IPC_REPLY (the server still holds
+    // its reply right), and names the endpoint for ps: it must not name freed memory.
+    for (int i = 0; i < NTASKS; i++)
+        if (tasks[i].ipc.waiting_on == &ep->obj)
+            tasks[i].ipc.waiting_on = NULL;
 }
 
 long ipc_deliver(const struct ipc_message *from, struct task *to)
