@@ -117,6 +117,9 @@ static void release_console(void)
 #define CONSOLE_WRITE_SHARED 5
 
 static struct shared_buffer buffer;
+// A writer was killed while the server may have been printing its request: the server may
+// still be reading the buffer, though the writer let go of the console (see write_shared).
+static bool buffer_maybe_read;
 
 long console_client_create_buffer(struct cap *for_server)
 {
@@ -130,6 +133,15 @@ static long write_shared(uint64_t buf, size_t len)
 {
     size_t done = 0;
     long result = 0;
+    if (buffer_maybe_read) {
+        // The server serves one request at a time: once it has answered an empty write of
+        // ours, it is done with the dead writer's, and the buffer is ours to fill.
+        current->ipc.msg.word[0] = 0;
+        current->ipc.msg.has_cap = false;
+        if (console_call(CONSOLE_WRITE_SHARED) == -EINTR)
+            return -EINTR;
+        buffer_maybe_read = false;
+    }
     while (done < len) {
         size_t n = len - done < buffer.size ? len - done : buffer.size;
         if (shared_buffer_from_user(&buffer, 0, buf + done, n) != 0) {
@@ -139,6 +151,8 @@ static long write_shared(uint64_t buf, size_t len)
         current->ipc.msg.word[0] = n;
         current->ipc.msg.has_cap = false;
         long written = console_call(CONSOLE_WRITE_SHARED);
+        if (written == -EINTR)
+            buffer_maybe_read = true;
         if (written <= 0) {
             result = written < 0 ? written : -EIO;
             break;
