@@ -10,6 +10,7 @@
 // Each message carries 32 bytes, so a long write is several calls.  A writer holds the
 // console until its whole write is out, so that the lines of two tasks never mix, as they
 // did not when the kernel wrote them itself (lab 6 moves the bytes through shared memory).
+// Only writes to the console server are held: a task's slot 0 may name any endpoint.
 #include <stdbool.h>
 #include "debug/printf.h"
 #include "dev/console_client.h"
@@ -23,6 +24,20 @@
 
 static struct task *writer;     // the task whose write is in progress, or NULL
 static const char writer_queue; // channel: tasks waiting for the writer to finish
+static uint32_t server_id;      // the console server's endpoint (boot_servers.c)
+
+void console_client_set_server(uint32_t id)
+{
+    server_id = id;
+}
+
+// Whether the task's console is the console server: only then is a write held (a server of
+// the task's own choosing may never answer, and must not stop everybody else's output).
+static bool to_console_server(void)
+{
+    const struct kobject *o = current->caps.slot[SLOT_CONSOLE].object;
+    return o != NULL && o->id == server_id;
+}
 
 // Packs bytes into the message words as the protocol says: byte i in bits 8*(i%8) of
 // word i/8 (little-endian, as a memcpy on AArch64 would).
@@ -102,6 +117,9 @@ static void release_console(void)
 #define CONSOLE_WRITE_SHARED 5
 
 static struct shared_buffer buffer;
+// A writer was killed while the server may have been printing its request: the server may
+// still be reading the buffer, though the writer let go of the console (see write_shared).
+static bool buffer_maybe_read;
 
 long console_client_create_buffer(struct cap *for_server)
 {
@@ -115,6 +133,15 @@ static long write_shared(uint64_t buf, size_t len)
 {
     size_t done = 0;
     long result = 0;
+    if (buffer_maybe_read) {
+        // The server serves one request at a time: once it has answered an empty write of
+        // ours, it is done with the dead writer's, and the buffer is ours to fill.
+        current->ipc.msg.word[0] = 0;
+        current->ipc.msg.has_cap = false;
+        if (console_call(CONSOLE_WRITE_SHARED) == -EINTR)
+            return -EINTR;
+        buffer_maybe_read = false;
+    }
     while (done < len) {
         size_t n = len - done < buffer.size ? len - done : buffer.size;
         if (shared_buffer_from_user(&buffer, 0, buf + done, n) != 0) {
@@ -124,6 +151,8 @@ static long write_shared(uint64_t buf, size_t len)
         current->ipc.msg.word[0] = n;
         current->ipc.msg.has_cap = false;
         long written = console_call(CONSOLE_WRITE_SHARED);
+        if (written == -EINTR)
+            buffer_maybe_read = true;
         if (written <= 0) {
             result = written < 0 ? written : -EIO;
             break;
@@ -138,12 +167,15 @@ long console_client_write(uint64_t buf, size_t len)
 {
     if (!uaccess_ok(buf, len, false))
         return -EFAULT;
-    if (!take_console())
+    bool hold = to_console_server();
+    if (hold && !take_console())
         return -EINTR;
 #if LAB >= 6
-    long shared = write_shared(buf, len);
-    release_console();
-    return shared;
+    if (hold) {
+        long shared = write_shared(buf, len);
+        release_console();
+        return shared;
+    }
 #endif
     size_t done = 0;
     long result = 0;
@@ -161,7 +193,8 @@ long console_client_write(uint64_t buf, size_t len)
             break;
         done += (size_t)result;
     }
-    release_console();
+    if (hold)
+        release_console();
     return done > 0 ? (long)done : result;
 }
 

@@ -17,6 +17,11 @@
 long console_client_write(uint64_t buf, size_t len);
 // read: at least one byte, at most `len` (and 32); waits for input.
 long console_client_read(uint64_t buf, size_t len);
+// Boot: the console server's endpoint (`id`: kernel object ids are never reused).  Only a
+// write to it holds the console (and, from lab 6, goes through the shared buffer): a task
+// whose slot 0 names another endpoint gets plain messages, and a server that never answers
+// them keeps only that task waiting.
+void console_client_set_server(uint32_t id);
 
 #if LAB >= 6
 #include "ipc/cap.h"

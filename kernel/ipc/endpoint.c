@@ -25,6 +25,11 @@ void endpoint_destroy(struct endpoint *ep)
         ipc_wake(t, -EIDRM);
     if (ep->bound != NULL)
         ep->bound->bound = NULL;
+    // A caller whose request a server took waits on in IPC_REPLY (the server still holds
+    // its reply right), and names the endpoint for ps: it must not name freed memory.
+    for (int i = 0; i < NTASKS; i++)
+        if (tasks[i].ipc.waiting_on == &ep->obj)
+            tasks[i].ipc.waiting_on = NULL;
 }
 
 long ipc_deliver(const struct ipc_message *from, struct task *to)
@@ -106,6 +111,7 @@ long endpoint_recv(struct endpoint *ep, bool block, struct task *wake)
 {
     struct task *self = current;
     reply_right_drop(self); // a server that receives again without replying: caller -EPIPE
+    self->ipc.reply_lost = false; // a caller lost before this receive is no later reply's
     if (take_notification(ep, self)) {
         wake_answered(wake);
         return IPC_NOTIFIED;

@@ -45,7 +45,11 @@ context_switch:
 
 // Where a new task starts in the kernel: its SP points at the trap frame spawn.c prepared,
 // so returning from an exception that never happened enters user space at the program's
-// entry point.
+// entry point.  From lab 5 a task can be killed before it ever ran: it ends here instead
+// (kill.c: a killed task ends on its way back to user space, and this is its first way).
     .global task_entry
 task_entry:
+#if LAB >= 5
+    bl      task_exit_if_killed
+#endif
     b       trap_return

@@ -128,17 +128,21 @@ static void remove_reader(unsigned long i)
 // Forgets readers whose reply capability is no use any more: its slot no longer holds a
 // CAP_REPLY with the right to send (a kernel may empty the slot, or take the right away,
 // when the caller dies), or ipc_save_reply has just handed the slot out again (so the entry
-// that named it is stale).
+// that named it is stale).  A slot whose right was taken away is ours to delete: nothing else
+// ever frees it, and each dead reader would keep one slot and one kernel object for good.
 static void forget_stale_readers(long new_slot)
 {
     for (unsigned long i = 0; i < nreaders;) {
         long slot = readers[(first_reader + i) % CONSOLE_MAX_READERS].reply_slot;
         struct cap_info info;
-        if (slot == new_slot || cap_describe((int)slot, &info) != 0 || info.type != CAP_REPLY ||
-            !(info.rights & RIGHT_SEND))
+        if (slot == new_slot || cap_describe((int)slot, &info) != 0 || info.type != CAP_REPLY) {
             remove_reader(i);
-        else
+        } else if (!(info.rights & RIGHT_SEND)) {
+            cap_delete((int)slot); // the reader died: the kernel left us the slot to free
+            remove_reader(i);
+        } else {
             i++;
+        }
     }
 }
 
@@ -198,5 +202,6 @@ unsigned long input_dropped(void)
 
 unsigned long input_readers_waiting(void)
 {
+    forget_stale_readers(CAP_NONE); // only the living wait
     return nreaders;
 }
