@@ -1,0 +1,791 @@
+// peers.c — the fuzzer's partners in IPC (lab 5): children that are `fuzz peer KIND ...`.
+//
+// A message call needs someone at the other end, and the fuzzer must never wait for ever, so
+// it only sends where a peer of its own receives, and only receives where one of its own
+// sends:
+//   server       receives on FX_SERVED and answers every call with a function of the message,
+//                its badge, the capability it carried and of all it received before (so a
+//                lost or doubled message shows in the next reply); passes the capability back
+//   fullserver   the same on FX_FULL, with every slot of its table used: a capability sent
+//                to it cannot land (EMFILE)
+//   send, pass   sends one message (pass: with a capability) to an inbox, then exits
+//   call         calls an inbox; its exit status says what the reply was
+//   fullcall     the same with its table full: a reply with a capability cannot land
+//   doom-ep, doom-nt  creates an endpoint (notification), sends the fuzzer a copy, waits until
+//                the fuzzer is blocked on it, and destroys it: -EIDRM
+// Before the fuzzer relies on a peer's state (waiting in recv, queued in send) it reads the
+// state with task_describe (await).  What each peer ends with is settled here as the fuzzer
+// lets it go (children.c checks it when it is reaped).
+#if LAB >= 5
+#include "fuzz.h"
+
+#define MAX_PEERS 24
+#define AWAIT_TRIES 20000    // sched_yields before a peer that never gets there is a failure
+#define DOOM_TRIES 200000    // the same for a doomer waiting for the fuzzer to block
+#define HASH_INIT 0x9e3779b97f4a7c15UL
+#define ERR_EXIT(e) (100 + (int)(e)) // a peer's exit code for a call that gave -e
+#define STATUS(code) ((code) << 8)   // wait4's status for an exit with `code`
+#define HELD_LOST_TOLD NHELD         // lost, and ipc_reply has said so (ESRCH)
+
+enum peer_kind { PK_SERVER, PK_FULL_SERVER, PK_SENDER, PK_PASSER, PK_CALLER, PK_FULL_CALLER,
+                 PK_DOOM_EP, PK_DOOM_NT, NKINDS };
+static const char *const kind_names[NKINDS] = {"server", "fullserver", "send",    "pass",
+                                               "call",   "fullcall",   "doom-ep", "doom-nt"};
+enum peer_state { PS_FREE, PS_QUEUED, PS_HELD, PS_SAVED, PS_SERVING, PS_DOOMING, PS_SETTLED };
+
+const char *const held_names[NHELD] = {"none held", "held", "held, its caller's table full",
+                                       "held, its caller killed"};
+
+struct peer {
+    int pid;
+    enum peer_kind kind;
+    enum peer_state state;
+    enum fixture inbox; // clients: where they send; servers: what they serve
+    uint64_t msg[6];    // x1..x5 of its message (msg[1..5])
+    uint64_t badge;     // of the capability it sends with
+    unsigned pass_rights;
+    uint64_t pass_badge; // passers: their copy of FX_NT_PASS
+    unsigned seq;        // order of arrival in its inbox
+    int doom_object;     // doomers: the object, once the fuzzer has a copy
+};
+static struct peer peers[MAX_PEERS];
+static unsigned next_seq;
+static int held = HELD_NONE;
+static struct peer *held_peer;
+static struct server {
+    struct peer *p; // NULL: none alive
+    uint64_t hash, count;
+} servers[2];
+
+static long helper(enum call_kind kind, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    struct call c;
+    build_helper(&c, kind, a0, a1, a2);
+    return make_call(&c);
+}
+
+// --- what both sides compute --------------------------------------------------------------
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v;
+    h *= 0x100000001b3UL;
+    return h ^ (h >> 29);
+}
+
+// The server's answer to one message (label and words in msg[1..5], the capability it
+// carried described by `cap`, or NULL), and what it remembers.
+static void server_answer(uint64_t *hash, uint64_t *count, const uint64_t msg[6], uint64_t badge,
+                          const struct cap_info *cap, uint64_t reply[6])
+{
+    uint64_t h = *hash;
+    for (int i = 1; i <= 5; i++)
+        h = mix(h, msg[i]);
+    h = mix(h, badge);
+    if (cap != NULL) {
+        h = mix(h, cap->type | (uint64_t)cap->rights << 8 | (uint64_t)cap->original << 16);
+        h = mix(h, cap->badge);
+    } else {
+        h = mix(h, ~0UL);
+    }
+    *hash = h;
+    *count += 1;
+    reply[1] = ~msg[1];
+    reply[2] = badge;
+    reply[3] = h;
+    reply[4] = *count;
+    reply[5] = msg[2] ^ msg[3] ^ msg[4] ^ msg[5];
+}
+
+uint64_t reply_fold(const uint64_t regs[8])
+{
+    uint64_t h = HASH_INIT;
+    for (int i = 1; i <= 7; i++)
+        h = mix(h, regs[i]);
+    return 1 + h % 97; // 1..97: an exit code apart from the errors' 100 + errno
+}
+
+// --- the peers' side: `fuzz peer KIND ...` ----------------------------------------------------
+
+static int serve(bool full)
+{
+    if (full)
+        while (cap_mint(1, RIGHT_SEND, 0) >= 0) // fill the table: nothing sent can land
+            ;
+    uint64_t hash = HASH_INIT, count = 0;
+    struct ipc_msg m, r;
+    long res = ipc_recv(1, &m);
+    for (;;) {
+        if (res == -EIDRM || res == -EBADF) // the endpoint destroyed: the end
+            return 0;
+        if (res != 0)
+            return res < 0 ? ERR_EXIT(-res) : 99;
+        struct cap_info info;
+        bool has = m.cap != CAP_NONE;
+        if (has && cap_describe((int)m.cap, &info) != 0)
+            return 98;
+        uint64_t msg[6] = {0, (uint64_t)m.label, m.w[0], m.w[1], m.w[2], m.w[3]}, reply[6];
+        server_answer(&hash, &count, msg, m.badge, has ? &info : NULL, reply);
+        r.label = (long)reply[1];
+        for (int i = 0; i < IPC_WORDS; i++)
+            r.w[i] = reply[2 + i];
+        r.cap = has ? m.cap : CAP_NONE;
+        if ((uint64_t)m.label == SERVER_DROP_LABEL) { // the caller gets EPIPE
+            if (has)
+                cap_delete((int)m.cap);
+            res = ipc_recv(1, &m);
+        } else if (!has) {
+            res = ipc_reply_recv(1, &r, &m); // after a send there is no reply right: skipped
+        } else {
+            ipc_reply(&r); // ESRCH after a send; EMFILE if the caller has no room
+            cap_delete((int)m.cap);
+            res = ipc_recv(1, &m);
+        }
+    }
+}
+
+static int client(enum peer_kind kind, char **words)
+{
+    struct ipc_msg m, reply;
+    uint64_t v[5];
+    for (int i = 0; i < 5; i++)
+        if (parse_u64(words[i], &v[i]) != 0)
+            return 97;
+    m.label = (long)v[0];
+    for (int i = 0; i < IPC_WORDS; i++)
+        m.w[i] = v[1 + i];
+    m.cap = kind == PK_PASSER ? 2 : CAP_NONE;
+    if (kind == PK_SENDER || kind == PK_PASSER) {
+        long r = ipc_send(1, &m);
+        return r == 0 ? 0 : r < 0 ? ERR_EXIT(-r) : 99;
+    }
+    if (kind == PK_FULL_CALLER)
+        while (cap_mint(1, RIGHT_SEND, 0) >= 0)
+            ;
+    long r = ipc_call(1, &m, &reply);
+    if (r != 0)
+        return r < 0 ? ERR_EXIT(-r) : 99;
+    uint64_t regs[8] = {0,
+                        (uint64_t)reply.label,
+                        reply.w[0],
+                        reply.w[1],
+                        reply.w[2],
+                        reply.w[3],
+                        reply.badge,
+                        (uint64_t)reply.cap};
+    return (int)reply_fold(regs);
+}
+
+static int doomer(enum peer_kind kind, char **args)
+{
+    unsigned long index;
+    if (parse_u64(args[0], &index) != 0)
+        return 97;
+    int s = kind == PK_DOOM_EP ? endpoint_create() : notification_create();
+    struct cap_info info;
+    if (s < 0 || cap_describe(s, &info) != 0)
+        return 96;
+    struct ipc_msg m;
+    uint64_t v[5];
+    for (int i = 0; i < 5; i++)
+        if (parse_u64(args[1 + i], &v[i]) != 0)
+            return 97;
+    m.label = (long)v[0];
+    for (int i = 0; i < IPC_WORDS; i++)
+        m.w[i] = v[1 + i];
+    m.cap = s;
+    long r = ipc_send(1, &m);
+    if (r != 0)
+        return r < 0 ? ERR_EXIT(-r) : 99;
+    struct task_info t;
+    for (int i = 0; i < DOOM_TRIES; i++) {
+        if (task_describe((int)index, &t) > 0 && t.object == info.object &&
+            (t.state == TASK_STATE_SENDING || t.state == TASK_STATE_RECEIVING ||
+             t.state == TASK_STATE_NOTIFY)) {
+            cap_delete(s); // the fuzzer wakes with EIDRM
+            return 0;
+        }
+        yield();
+    }
+    cap_delete(s);
+    return 3;
+}
+
+int peer_main(int argc, char **argv)
+{
+    for (int k = 0; k < NKINDS && argc >= 3; k++) {
+        if (strcmp(argv[2], kind_names[k]) != 0)
+            continue;
+        switch (k) {
+        case PK_SERVER:
+        case PK_FULL_SERVER:
+            return serve(k == PK_FULL_SERVER);
+        case PK_DOOM_EP:
+        case PK_DOOM_NT:
+            return argc == 9 ? doomer((enum peer_kind)k, argv + 3) : 95;
+        default:
+            return argc == 8 ? client((enum peer_kind)k, argv + 3) : 95;
+        }
+    }
+    return 95;
+}
+
+// --- the fuzzer's side ----------------------------------------------------------------------
+
+void peers_init(void)
+{
+    memset(peers, 0, sizeof(peers));
+}
+
+static struct peer *peer_of(int pid)
+{
+    for (int i = 0; i < MAX_PEERS; i++)
+        if (peers[i].state != PS_FREE && peers[i].pid == pid)
+            return &peers[i];
+    return NULL;
+}
+
+static void settle(struct peer *p, int status)
+{
+    child_settled(p->pid, status);
+    p->state = PS_SETTLED;
+}
+
+// A peer in a state it should not be in: killed, and whatever it ends with is not checked.
+static void abandon(struct peer *p, const char *why)
+{
+    char what[160];
+    snprintf(what, sizeof(what), "peer %d (%s) %s", p->pid, kind_names[p->kind], why);
+    fail_other(what);
+    kill(p->pid, SIGKILL);
+    child_any_status(p->pid);
+    p->state = PS_SETTLED;
+    for (int i = 0; i < 2; i++)
+        if (servers[i].p == p)
+            servers[i].p = NULL;
+    if (held_peer == p) {
+        held_peer = NULL;
+        held = HELD_NONE;
+    }
+}
+
+// Frees the entries of peers that were reaped; reaps settled ones if too many children live.
+static struct peer *free_peer(void)
+{
+    for (int i = 0; i < MAX_PEERS; i++)
+        if (peers[i].state == PS_SETTLED && !is_child(peers[i].pid))
+            peers[i].state = PS_FREE;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < MAX_PEERS; i++)
+            if (peers[i].state == PS_FREE)
+                return &peers[i];
+        for (int i = 0; i < MAX_PEERS; i++) { // wait4 for a settled one: it ends soon
+            if (peers[i].state == PS_SETTLED && child_reapable(peers[i].pid)) {
+                helper(CALL_WAIT4, (uint64_t)peers[i].pid, 0, 0);
+                peers[i].state = PS_FREE;
+                break;
+            }
+        }
+    }
+    fail_other("FUZZER: more than MAX_PEERS peers alive");
+    return NULL;
+}
+
+static unsigned kernel_id(enum fixture f)
+{
+    return objects[fixture_object(f)].kernel_id;
+}
+
+// Waits (yielding) until the peer is in `state` (on `object`, unless 0).
+static bool await(struct peer *p, unsigned state, unsigned object)
+{
+    int index = task_index_of(p->pid);
+    struct task_info info;
+    for (int i = 0; i < AWAIT_TRIES; i++) {
+        memset(&info, 0, sizeof(info));
+        int r = task_describe(index, &info);
+        if (r != p->pid) {
+            abandon(p, "is not in the task slot it should have (task_describe)");
+            return false;
+        }
+        if (info.state == state && (object == 0 || info.object == object))
+            return true;
+        if (info.state == TASK_STATE_ZOMBIE) {
+            abandon(p, "ended before it got where it should wait");
+            return false;
+        }
+        yield();
+    }
+    abandon(p, "never got where it should wait");
+    return false;
+}
+
+static void hex(char *buf, uint64_t v)
+{
+    snprintf(buf, 24, "0x%lx", v);
+}
+
+static struct peer *spawn_peer(enum peer_kind kind, enum fixture where)
+{
+    struct peer *p = free_peer();
+    if (p == NULL)
+        return NULL;
+    long caps[3] = {SLOT_CONSOLE, 0, CAP_NONE};
+    int ncaps = 2;
+    memset(p, 0, sizeof(*p));
+    p->kind = kind;
+    p->inbox = where;
+    p->doom_object = -1;
+    if (kind == PK_SERVER || kind == PK_FULL_SERVER) {
+        caps[1] = fixture_slot(where);
+    } else {
+        bool grant = kind == PK_PASSER || kind == PK_DOOM_EP || kind == PK_DOOM_NT;
+        caps[1] = copy_slot(where, RIGHT_SEND | (grant ? RIGHT_GRANT : 0), true);
+        p->badge = table[caps[1]].badge;
+        if (kind == PK_PASSER) {
+            caps[2] = copy_slot(FX_NT_PASS, RIGHT_SEND | RIGHT_RECV, true);
+            p->pass_rights = table[caps[2]].rights;
+            p->pass_badge = table[caps[2]].badge;
+            ncaps = 3;
+        }
+    }
+    char words[6][24], index[24];
+    char *argv[10] = {"fuzz", "peer", (char *)kind_names[kind]};
+    int argc = 3;
+    if (kind == PK_DOOM_EP || kind == PK_DOOM_NT) {
+        snprintf(index, sizeof(index), "%d", my_task_index());
+        argv[argc++] = index;
+    }
+    if (kind != PK_SERVER && kind != PK_FULL_SERVER) {
+        for (int i = 1; i <= 5; i++) {
+            p->msg[i] = random64();
+            hex(words[i], p->msg[i]);
+            argv[argc++] = words[i];
+        }
+    }
+    argv[argc] = NULL;
+    int pid = spawn_caps("fuzz", argv, caps, ncaps);
+    if (pid <= 0) {
+        char what[96];
+        snprintf(what, sizeof(what), "FUZZER: spawning a peer (%s) failed: %s", kind_names[kind],
+                 errno_name(pid));
+        fail_other(what);
+        return NULL;
+    }
+    peer_child_started(pid);
+    p->pid = pid;
+    p->state = PS_SERVING;
+    return p;
+}
+
+// A client peer waiting in send or call on `inbox`, last in its queue.
+static struct peer *queue_peer(enum peer_kind kind, enum fixture inbox)
+{
+    struct peer *p = spawn_peer(kind, inbox);
+    if (p == NULL)
+        return NULL;
+    p->state = PS_QUEUED;
+    p->seq = next_seq++;
+    return await(p, TASK_STATE_SENDING, kernel_id(inbox)) ? p : NULL;
+}
+
+void ensure_server(bool full)
+{
+    struct server *s = &servers[full];
+    enum fixture f = full ? FX_FULL : FX_SERVED;
+    fixture_slot(f);
+    if (s->p == NULL) {
+        s->p = spawn_peer(full ? PK_FULL_SERVER : PK_SERVER, f);
+        s->hash = HASH_INIT;
+        s->count = 0;
+    }
+    if (s->p != NULL && !await(s->p, TASK_STATE_RECEIVING, kernel_id(f)))
+        s->p = NULL;
+}
+
+bool server_waiting(bool full)
+{
+    return servers[full].p != NULL;
+}
+
+void server_expect(bool full, const uint64_t in[8], uint64_t badge, bool pass,
+                   const struct slot *passed, uint64_t reply[8], bool drop)
+{
+    (void)drop;
+    struct server *s = &servers[full];
+    uint64_t hash = s->hash, count = s->count;
+    struct cap_info info = {0};
+    if (pass) {
+        info.type = objects[passed->object].type;
+        info.rights = passed->rights;
+        info.badge = passed->badge;
+        info.original = 0; // what arrives is a copy
+    }
+    server_answer(&hash, &count, in, badge, pass ? &info : NULL, reply);
+    reply[6] = 0; // a reply has no badge
+    reply[7] = (uint64_t)CAP_NONE;
+}
+
+void server_took(bool full, const uint64_t in[8], uint64_t badge, const struct slot *passed)
+{
+    struct server *s = &servers[full];
+    uint64_t reply[6];
+    struct cap_info info = {0};
+    if (passed != NULL) {
+        info.type = objects[passed->object].type;
+        info.rights = passed->rights;
+        info.badge = passed->badge;
+    }
+    server_answer(&s->hash, &s->count, in, badge, passed != NULL ? &info : NULL, reply);
+}
+
+void server_destroyed(bool full)
+{
+    struct server *s = &servers[full];
+    if (s->p != NULL)
+        settle(s->p, STATUS(0)); // its recv: EIDRM (or EBADF, between two): exit 0
+    s->p = NULL;
+}
+
+static enum peer_kind client_kind(enum fixture inbox)
+{
+    return inbox == FX_IN_SEND ? PK_SENDER : inbox == FX_IN_PASS ? PK_PASSER : PK_CALLER;
+}
+
+struct peer *queue_head(enum fixture inbox)
+{
+    struct peer *head = NULL;
+    for (int i = 0; i < MAX_PEERS; i++) {
+        struct peer *p = &peers[i];
+        if (p->state == PS_QUEUED && p->inbox == inbox && (head == NULL || p->seq < head->seq))
+            head = p;
+    }
+    return head;
+}
+
+// The queued peer after `p` on its inbox.
+struct peer *queue_after(const struct peer *after)
+{
+    struct peer *next = NULL;
+    for (int i = 0; i < MAX_PEERS; i++) {
+        struct peer *p = &peers[i];
+        if (p->state == PS_QUEUED && p->inbox == after->inbox && p->seq > after->seq &&
+            (next == NULL || p->seq < next->seq))
+            next = p;
+    }
+    return next;
+}
+
+void ensure_queued(enum fixture inbox)
+{
+    if (queue_head(inbox) == NULL)
+        queue_peer(client_kind(inbox), inbox);
+}
+
+int queued_peer_pid(void)
+{
+    ensure_queued(FX_IN_SEND);
+    struct peer *p = queue_head(FX_IN_SEND);
+    return p != NULL ? p->pid : 0;
+}
+
+void peer_message(const struct peer *p, uint64_t out[8])
+{
+    for (int i = 1; i <= 5; i++)
+        out[i] = p->msg[i];
+    out[6] = p->badge;
+    out[7] = (uint64_t)CAP_NONE;
+}
+
+bool peer_passes(const struct peer *p)
+{
+    return p->kind == PK_PASSER || p->kind == PK_DOOM_EP || p->kind == PK_DOOM_NT;
+}
+
+bool peer_is_caller(const struct peer *p)
+{
+    return p->kind == PK_CALLER || p->kind == PK_FULL_CALLER;
+}
+
+// What the peer passes, as it lands: its object, type, rights and badge.
+void peer_pass_info(const struct peer *p, int *object, unsigned *type, unsigned *rights,
+                    uint64_t *badge)
+{
+    if (p->kind == PK_PASSER) {
+        *object = fixture_object_now(FX_NT_PASS);
+        *type = CAP_NOTIFICATION;
+        *rights = p->pass_rights;
+        *badge = p->pass_badge;
+    } else { // a doomer's own object: its original has every right, no badge
+        *object = p->doom_object;
+        *type = p->kind == PK_DOOM_EP ? CAP_ENDPOINT : CAP_NOTIFICATION;
+        *rights = RIGHTS_SRG;
+        *badge = 0;
+    }
+}
+
+int peer_new_doom_object(struct peer *p)
+{
+    p->doom_object =
+        new_object(p->kind == PK_DOOM_EP ? CAP_ENDPOINT : CAP_NOTIFICATION, -1, p->pid);
+    return p->doom_object;
+}
+
+enum held held_state(void)
+{
+    return (enum held)held;
+}
+
+bool held_lost_told(void)
+{
+    return held == HELD_LOST_TOLD;
+}
+
+int held_peer_pid(void)
+{
+    return held_peer != NULL ? held_peer->pid : 0;
+}
+
+// The fuzzer received `p`'s message.
+void peer_taken(struct peer *p, bool as_caller)
+{
+    if (as_caller) {
+        p->state = PS_HELD;
+        held_peer = p;
+        held = p->kind == PK_FULL_CALLER ? HELD_FULL : HELD_LIVE;
+    } else if (p->kind == PK_DOOM_EP || p->kind == PK_DOOM_NT) {
+        p->state = PS_DOOMING; // it ends once it has destroyed its object
+    } else {
+        settle(p, STATUS(0));
+    }
+}
+
+void peer_failed_delivery(struct peer *p, long err)
+{
+    settle(p, STATUS(ERR_EXIT(-err)));
+}
+
+void held_dropped(void)
+{
+    if (held == HELD_LIVE || held == HELD_FULL) {
+        settle(held_peer, STATUS(ERR_EXIT(EPIPE)));
+        held_peer = NULL;
+        held = HELD_NONE;
+    }
+}
+
+// A reply reached (result 0) or failed to reach (EMFILE) a caller.
+static void replied(struct peer *p, const uint64_t reply[8], long result, bool passed)
+{
+    if (result != 0) {
+        settle(p, STATUS(ERR_EXIT(-result)));
+        return;
+    }
+    uint64_t regs[8];
+    for (int i = 1; i <= 5; i++)
+        regs[i] = reply[i];
+    regs[6] = 0;
+    regs[7] = passed ? 2 : (uint64_t)CAP_NONE; // its slots 0 and 1 are taken
+    settle(p, STATUS((int)reply_fold(regs)));
+}
+
+void held_replied(const uint64_t reply[8], long result, bool passed)
+{
+    if (held_peer != NULL)
+        replied(held_peer, reply, result, passed);
+    held_peer = NULL;
+    held = HELD_NONE;
+}
+
+void held_saved(int slot)
+{
+    if (held_peer != NULL) {
+        held_peer->state = PS_SAVED;
+        objects[table[slot].object].caller = held_peer->pid;
+    }
+    held_peer = NULL;
+    held = HELD_NONE;
+}
+
+void held_told(void)
+{
+    if (held == HELD_LOST)
+        held = HELD_LOST_TOLD;
+}
+
+void held_lost_reported(void)
+{
+    held = HELD_NONE;
+}
+
+void saved_replied(int pid, const uint64_t reply[8], long result, bool passed)
+{
+    struct peer *p = peer_of(pid);
+    if (p != NULL && p->state == PS_SAVED)
+        replied(p, reply, result, passed);
+}
+
+void saved_dropped(int pid)
+{
+    struct peer *p = peer_of(pid);
+    if (p != NULL && p->state == PS_SAVED)
+        settle(p, STATUS(ERR_EXIT(EPIPE)));
+}
+
+bool saved_full(int pid)
+{
+    struct peer *p = peer_of(pid);
+    return p != NULL && p->kind == PK_FULL_CALLER;
+}
+
+void peer_killed(int pid)
+{
+    struct peer *p = peer_of(pid);
+    if (p == NULL || p->state == PS_SETTLED) {
+        child_killed(pid); // a `true`, or a peer that may have ended already
+        return;
+    }
+    switch (p->state) {
+    case PS_HELD:
+        held_peer = NULL;
+        held = HELD_LOST;
+        break;
+    case PS_SAVED:
+        for (int i = 0; i < MAX_OBJECTS; i++)
+            if (objects[i].live && objects[i].type == CAP_REPLY && objects[i].caller == pid)
+                objects[i].caller = 0;
+        break;
+    case PS_SERVING:
+        for (int i = 0; i < 2; i++)
+            if (servers[i].p == p)
+                servers[i].p = NULL;
+        break;
+    case PS_DOOMING:
+        destroy_object(p->doom_object); // its original goes with it, and our copy
+        break;
+    default:
+        break;
+    }
+    settle(p, SIGKILL);
+}
+
+void inbox_destroyed(enum fixture inbox)
+{
+    for (int i = 0; i < MAX_PEERS; i++)
+        if (peers[i].state == PS_QUEUED && peers[i].inbox == inbox)
+            settle(&peers[i], STATUS(ERR_EXIT(EIDRM)));
+}
+
+void doomed_done(int object)
+{
+    for (int i = 0; i < MAX_PEERS; i++)
+        if (peers[i].state == PS_DOOMING && peers[i].doom_object == object)
+            settle(&peers[i], STATUS(0));
+}
+
+int peer_state_of(int pid, unsigned *object)
+{
+    struct peer *p = peer_of(pid);
+    *object = 0;
+    if (p == NULL)
+        return 0;
+    switch (p->state) {
+    case PS_QUEUED:
+        *object = objects[fixture_object_now(p->inbox)].kernel_id;
+        return TASK_STATE_SENDING;
+    case PS_HELD:
+        *object = (unsigned)getpid(); // the pid of the server holding its reply right: us
+        return TASK_STATE_REPLY;
+    case PS_SAVED:
+        return TASK_STATE_REPLY; // object 0: the right is a CAP_REPLY now
+    default:
+        return 0;
+    }
+}
+
+static void take_caller(bool full)
+{
+    struct peer *p = queue_peer(full ? PK_FULL_CALLER : PK_CALLER, FX_IN_HOLD);
+    if (p != NULL)
+        helper(CALL_IPC_NBRECV, (uint64_t)fixture_slot(FX_IN_HOLD), 0, 0);
+}
+
+void ensure_held(enum held h)
+{
+    switch (h) {
+    case HELD_NONE:
+        if (held == HELD_LIVE || held == HELD_FULL || held == HELD_LOST)
+            helper(CALL_IPC_REPLY, random64(), random64(), random64());
+        break;
+    case HELD_LIVE:
+    case HELD_FULL:
+        if (held != (int)h)
+            take_caller(h == HELD_FULL);
+        break;
+    default: // HELD_LOST
+        if (held == HELD_LOST)
+            break;
+        if (held != HELD_LIVE && held != HELD_FULL)
+            take_caller(false);
+        if (held_peer != NULL)
+            helper(CALL_KILL, (uint64_t)held_peer->pid, SIGKILL, 0);
+    }
+}
+
+int ensure_saved_reply(bool full, bool dead)
+{
+    for (int s = 1; s < CAP_SLOTS; s++) {
+        int o = table[s].object;
+        if (o < 0 || objects[o].type != CAP_REPLY || table[s].role != ROLE_SCRATCH)
+            continue;
+        int caller = objects[o].caller;
+        if (dead ? caller == 0 : caller > 0 && saved_full(caller) == full)
+            return caps_pin(s);
+    }
+    ensure_held(full ? HELD_FULL : HELD_LIVE);
+    int caller = held_peer_pid();
+    long s = helper(CALL_IPC_SAVE_REPLY, 0, 0, 0);
+    if (s < 0 || s >= CAP_SLOTS) {
+        fail_other("FUZZER: could not save a reply right");
+        return 0;
+    }
+    if (dead)
+        helper(CALL_KILL, (uint64_t)caller, SIGKILL, 0);
+    return caps_pin((int)s);
+}
+
+int saved_peer_pid(void)
+{
+    int s = ensure_saved_reply(false, false);
+    return objects[table[s].object].caller;
+}
+
+int ensure_doomed(unsigned type)
+{
+    struct peer *p = queue_peer(type == CAP_ENDPOINT ? PK_DOOM_EP : PK_DOOM_NT, FX_IN_DOOM);
+    if (p == NULL)
+        return 0;
+    helper(CALL_IPC_NBRECV, (uint64_t)fixture_slot(FX_IN_DOOM), 0, 0);
+    for (int s = 0; s < CAP_SLOTS; s++)
+        if (p->doom_object >= 0 && table[s].object == p->doom_object)
+            return caps_pin(s);
+    fail_other("FUZZER: no copy of the doomed object arrived");
+    return 0;
+}
+
+// Before the end: every peer let go, so that all of them can be reaped.  The servers and
+// the queued peers end when caps_teardown deletes their endpoints.
+void peers_teardown(void)
+{
+    if (held == HELD_LIVE || held == HELD_FULL)
+        helper(CALL_IPC_REPLY, random64(), random64(), random64());
+}
+
+// After caps_teardown: anything still not settled is a failure (and is killed).
+void peers_check_settled(void)
+{
+    for (int i = 0; i < MAX_PEERS; i++)
+        if (peers[i].state != PS_FREE && peers[i].state != PS_SETTLED && is_child(peers[i].pid))
+            abandon(&peers[i], "was still waiting at the end");
+}
+#endif
