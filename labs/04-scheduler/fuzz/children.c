@@ -10,7 +10,7 @@
 // started, and each child in the lowest free slot (task_alloc_slot's rule).
 #include "fuzz.h"
 
-#define MAX_KIDS (MAX_CHILDREN + 24) // `true`s, and lab 5's peers
+#define MAX_KIDS (MAX_CHILDREN + 40) // `true`s, and lab 5's peers
 
 static struct kid {
     int pid;
@@ -117,6 +117,8 @@ static void task_gone(int pid)
 
 static void add_kid(int pid, bool is_true)
 {
+    if (count == MAX_KIDS)
+        fail_other("FUZZER BUG: more children than MAX_KIDS");
     if (count < MAX_KIDS) {
         struct kid *k = &kids[count++];
         k->pid = pid;

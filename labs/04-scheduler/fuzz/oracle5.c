@@ -249,7 +249,7 @@ static void predict_send(const struct call *c, struct expected *e, bool call, bo
         }
         return;
     }
-    if (plan.server < 0 || !server_waiting(plan.server == 1) || caps_degraded()) {
+    if (plan.server < 0 || !server_waiting(plan.server == 1) || (caps_degraded() && block)) {
         if (block)
             e->verdict = WOULD_BLOCK;
         else
@@ -674,6 +674,8 @@ static const char *check_stats(const struct keel_stats *s)
 
 const char *check_what_it_wrote5(const struct call *c, long result, const struct regs *out)
 {
+    if (c->kind <= CALL_SPAWN || c->kind >= CALL_UNKNOWN)
+        return NULL; // lab 4's: oracle.c's
     if (plan.new_slot >= 0 && result >= 0) {
         bool receives = c->kind == CALL_IPC_CALL || c->kind == CALL_IPC_RECV ||
                         c->kind == CALL_IPC_NBRECV || c->kind == CALL_IPC_REPLY_RECV;
@@ -764,7 +766,8 @@ static void apply_send(const struct call *c, long result, const struct regs *out
 
 void apply5(const struct call *c, const struct expected *e, long result, const struct regs *out)
 {
-    (void)e;
+    if (c->kind <= CALL_SPAWN || c->kind >= CALL_UNKNOWN)
+        return;
     switch (c->kind) {
     case CALL_KILL:
         if (result == 0 && (int)c->arg[1] == SIGKILL && is_child((int)c->arg[0]))
