@@ -206,7 +206,7 @@ static void build_read_write(struct call *c, bool write)
         fill_where_allowed(c->arg[1], len, '.'); // what is printed if the write succeeds
 }
 
-static void put_timespec(uint64_t p, int content)
+static struct timespec make_timespec(int content)
 {
     struct timespec t = {0, 0};
     switch (content) {
@@ -229,21 +229,27 @@ static void put_timespec(uint64_t p, int content)
     default:
         break;
     }
-    memcpy((void *)p, &t, sizeof(t));
+    return t;
 }
 
+// req is laid out after rem is filled: the two may overlap (both across the same two pages),
+// and what the call reads must be the timespec of req's class whatever the values drawn.
 static void build_nanosleep(struct call *c)
 {
     int req = c->classes[0];
-    if (req < NREQ_FIXED) {
+    struct timespec t;
+    bool filled = req >= NREQ_FIXED;
+    if (!filled) {
         c->arg[0] = pointer_of_class(req_fixed[req], sizeof(struct timespec));
     } else {
         c->arg[0] = pointer_of_class(req_filled[(req - NREQ_FIXED) / NTS], sizeof(struct timespec));
-        put_timespec(c->arg[0], (req - NREQ_FIXED) % NTS);
+        t = make_timespec((req - NREQ_FIXED) % NTS);
     }
     c->arg[1] = c->classes[1] == PTR_NULL ? 0 : pointer_of_class(c->classes[1], 16);
     fill_where_allowed(c->arg[1], sizeof(struct timespec),
                        0xff); // success must overwrite it with zeros
+    if (filled)
+        memcpy((void *)c->arg[0], &t, sizeof(t));
 }
 
 static void build_sysinfo(struct call *c)
@@ -389,6 +395,12 @@ void build_call(enum call_kind kind, int combination, struct call *c)
 #endif
         break;
     }
+}
+
+void build_classes(struct call *c)
+{
+    c->number = info(c->kind)->number;
+    decode(c->kind, c->combination, c->classes);
 }
 
 void build_helper(struct call *c, enum call_kind kind, uint64_t a0, uint64_t a1, uint64_t a2)

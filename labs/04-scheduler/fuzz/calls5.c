@@ -337,8 +337,36 @@ PAIRS(rr_pairs, P(SC_MINUS_ONE, PC_NONE), P(SC_64, PC_NONE), P(SC_NEGATIVE, PC_N
       P(SC_REPLY, PC_NONE), P(SC_SENDER, PC_EMPTY), P(SC_SENDER, PC_64), P(SC_SENDER, PC_REPLY),
       P(SC_SENDER, PC_NT));
 
-static const int reply_passes[] = {PC_NONE, PC_64, PC_NEGATIVE, PC_EMPTY, PC_NT, PC_EP, PC_REPLY};
-static const char *reply_pass_names[N(reply_passes)];
+// ipc_reply: what it holds and what it passes.  Every pass class with no right held and with
+// one held; a few where the caller has no free slot, or was killed (each of those takes a
+// caller's life).
+struct held_pass {
+    int held, pc;
+};
+static const struct held_pass reply_cases[] = {
+    {HELD_NONE, PC_NONE}, {HELD_NONE, PC_64},   {HELD_NONE, PC_NEGATIVE}, {HELD_NONE, PC_EMPTY},
+    {HELD_NONE, PC_NT},   {HELD_NONE, PC_EP},   {HELD_NONE, PC_REPLY},    {HELD_LIVE, PC_NONE},
+    {HELD_LIVE, PC_64},   {HELD_LIVE, PC_NEGATIVE}, {HELD_LIVE, PC_EMPTY}, {HELD_LIVE, PC_NT},
+    {HELD_LIVE, PC_EP},   {HELD_LIVE, PC_REPLY},   {HELD_FULL, PC_NONE},   {HELD_FULL, PC_NT},
+    {HELD_FULL, PC_EMPTY}, {HELD_FULL, PC_REPLY}, {HELD_LOST, PC_NONE},   {HELD_LOST, PC_NT},
+    {HELD_LOST, PC_EMPTY}};
+static const char *reply_case_names[N(reply_cases)];
+
+// ipc_reply_recv: the same for the reply half, and a message case for the receive half.
+struct held_pair {
+    int held, pair; // an index into rr_pairs
+};
+static const struct held_pair rr_cases[] = {
+    {HELD_NONE, 0},  {HELD_NONE, 1},  {HELD_NONE, 2},  {HELD_NONE, 3},  {HELD_NONE, 4},
+    {HELD_NONE, 5},  {HELD_NONE, 6},  {HELD_NONE, 7},  {HELD_NONE, 8},  {HELD_NONE, 9},
+    {HELD_NONE, 10}, {HELD_NONE, 11}, {HELD_NONE, 12}, {HELD_NONE, 13}, {HELD_NONE, 14},
+    {HELD_NONE, 15}, {HELD_LIVE, 0},  {HELD_LIVE, 1},  {HELD_LIVE, 2},  {HELD_LIVE, 3},
+    {HELD_LIVE, 4},  {HELD_LIVE, 5},  {HELD_LIVE, 6},  {HELD_LIVE, 7},  {HELD_LIVE, 8},
+    {HELD_LIVE, 9},  {HELD_LIVE, 10}, {HELD_LIVE, 11}, {HELD_LIVE, 12}, {HELD_LIVE, 13},
+    {HELD_LIVE, 14}, {HELD_LIVE, 15}, {HELD_FULL, 4},  {HELD_FULL, 15}, {HELD_FULL, 5},
+    {HELD_FULL, 1},  {HELD_LOST, 4},  {HELD_LOST, 8},  {HELD_LOST, 5},  {HELD_LOST, 3},
+    {HELD_LOST, 12}};
+static const char *rr_case_names[N(rr_cases)];
 
 static const char *const held2_names[] = {"none held", "held"};
 
@@ -417,13 +445,12 @@ const struct call_info calls5[] = {
     K(IPC_CALL) = {"ipc_call", SYS_ipc_call, 1, {DIM_PAIRS("message", call_pairs)}},
     K(IPC_REPLY) = {"ipc_reply",
                     SYS_ipc_reply,
-                    2,
-                    {DIM("reply right", held_names),
-                     {"pass", N(reply_passes), reply_pass_names}}},
+                    1,
+                    {{"reply right and pass", N(reply_cases), reply_case_names}}},
     K(IPC_REPLY_RECV) = {"ipc_reply_recv",
                          SYS_ipc_reply_recv,
-                         2,
-                         {DIM("reply right", held_names), DIM_PAIRS("message", rr_pairs)}},
+                         1,
+                         {{"reply right and message", N(rr_cases), rr_case_names}}},
     K(IPC_NBSEND) = {"ipc_nbsend", SYS_ipc_nbsend, 1, {DIM_PAIRS("message", nbsend_pairs)}},
     K(IPC_NBRECV) = {"ipc_nbrecv",
                      SYS_ipc_nbrecv,
@@ -491,8 +518,18 @@ void calls5_init(void)
     name_pairs(&call_pairs);
     name_pairs(&nbsend_pairs);
     name_pairs(&rr_pairs);
-    for (int i = 0; i < N(reply_passes); i++)
-        reply_pass_names[i] = pc_names[reply_passes[i]];
+    static char text[N(reply_cases) + N(rr_cases)][144];
+    int used = 0;
+    for (int i = 0; i < N(reply_cases); i++, used++) {
+        snprintf(text[used], sizeof(text[used]), "%s, pass %s", held_names[reply_cases[i].held],
+                 pc_names[reply_cases[i].pc]);
+        reply_case_names[i] = text[used];
+    }
+    for (int i = 0; i < N(rr_cases); i++, used++) {
+        snprintf(text[used], sizeof(text[used]), "%s; %s", held_names[rr_cases[i].held],
+                 rr_pairs_names[rr_cases[i].pair]);
+        rr_case_names[i] = text[used];
+    }
 }
 
 // --- which combinations are special -----------------------------------------------------------
@@ -877,7 +914,7 @@ void build_call5(struct call *c)
         build_pair(c, &pairs_of(c->kind)->pairs[k[0]], -1);
         break;
     case CALL_IPC_REPLY_RECV:
-        build_pair(c, &rr_pairs.pairs[k[1]], k[0]);
+        build_pair(c, &rr_pairs.pairs[rr_cases[k[0]].pair], rr_cases[k[0]].held);
         break;
     case CALL_IPC_RECV:
     case CALL_IPC_NBRECV:
@@ -890,8 +927,8 @@ void build_call5(struct call *c)
         values_of(w, 1);
         break;
     case CALL_IPC_REPLY:
-        w[0] = (struct want){pc_as_sc[reply_passes[k[1]]], -1, &c->x6};
-        ensure_all(w, 1, k[0]);
+        w[0] = (struct want){pc_as_sc[reply_cases[k[0]].pc], -1, &c->x6};
+        ensure_all(w, 1, reply_cases[k[0]].held);
         c->sets_x6 = true;
         values_of(w, 1);
         message_words(c);

@@ -32,7 +32,8 @@ static struct keel_stats baseline;
 static const unsigned fixture_types[NFIXTURES] = {
     [FX_EP] = CAP_ENDPOINT,       [FX_SERVED] = CAP_ENDPOINT,   [FX_FULL] = CAP_ENDPOINT,
     [FX_IN_SEND] = CAP_ENDPOINT,  [FX_IN_CALL] = CAP_ENDPOINT,  [FX_IN_PASS] = CAP_ENDPOINT,
-    [FX_IN_HOLD] = CAP_ENDPOINT,  [FX_IN_DOOM] = CAP_ENDPOINT,  [FX_BOUND_EP] = CAP_ENDPOINT,
+    [FX_IN_HOLD] = CAP_ENDPOINT,  [FX_IN_HOLD_FULL] = CAP_ENDPOINT, [FX_IN_DOOM] = CAP_ENDPOINT,
+    [FX_IN_DOOM_NT] = CAP_ENDPOINT, [FX_BOUND_EP] = CAP_ENDPOINT,
     [FX_BOUND_NT] = CAP_NOTIFICATION, [FX_NT] = CAP_NOTIFICATION, [FX_NT_PASS] = CAP_NOTIFICATION,
 };
 
@@ -171,13 +172,9 @@ void destroy_object(int o)
     if (objects[o].type == CAP_REPLY && objects[o].caller > 0)
         saved_dropped(objects[o].caller);
     int f = objects[o].fixture;
-    if (f >= 0 && fixture_objects[f] == o) {
+    if (f >= 0 && fixture_objects[f] == o)
         fixture_objects[f] = -1;
-        if (f == FX_SERVED || f == FX_FULL)
-            server_destroyed(f == FX_FULL);
-        else if (f >= FX_IN_SEND && f <= FX_IN_DOOM)
-            inbox_destroyed((enum fixture)f);
-    }
+    peers_object_destroyed(o);
 }
 
 // Reads slot `s` back and compares it with what the table says; learns the kernel's number

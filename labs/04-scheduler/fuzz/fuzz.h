@@ -224,6 +224,8 @@ void build_spawn_true(struct call *c);
 void build_wait_any(struct call *c);
 // Describes the call (classes and values) for a failure report.
 void describe_call(const struct call *c, char *buf, size_t size);
+// Only the number and classes of c->kind's combination c->combination (to name it).
+void build_classes(struct call *c);
 // A helper call: `number` with these arguments (the rest garbage), not one of the combinations.
 void build_helper(struct call *c, enum call_kind kind, uint64_t a0, uint64_t a1, uint64_t a2);
 // Makes a call and checks it (main.c): what the combinations and the helpers go through.
@@ -346,7 +348,7 @@ bool combination_needs_full_table(enum call_kind kind, int combination);
 void build_call5(struct call *c);
 
 // caps.c: the fuzzer's own capability table, as it must be.
-#define NFIXTURES 12
+#define NFIXTURES 14
 enum fixture {
     FX_EP,       // an endpoint nobody else holds: sends and receives on it find nobody
     FX_SERVED,   // the endpoint the server peer receives on
@@ -355,7 +357,9 @@ enum fixture {
     FX_IN_CALL,
     FX_IN_PASS,
     FX_IN_HOLD,  // callers whose reply rights the fuzzer takes to hold or save
-    FX_IN_DOOM,  // peers hand the fuzzer copies of objects they will destroy
+    FX_IN_HOLD_FULL, // the same, callers with no free slot
+    FX_IN_DOOM,  // peers hand the fuzzer copies of endpoints they will destroy
+    FX_IN_DOOM_NT, // ... and of notifications
     FX_BOUND_EP, // an endpoint with a notification bound to it
     FX_BOUND_NT, // that notification
     FX_NT,       // a notification
@@ -461,8 +465,8 @@ void held_lost_reported(void);
 void saved_replied(int pid, const uint64_t reply[8], long result, bool passed);
 void saved_dropped(int pid); // its CAP_REPLY deleted: EPIPE
 void peer_killed(int pid);   // SIGKILL
-void inbox_destroyed(enum fixture inbox);
-void server_destroyed(bool full);
+void peers_object_destroyed(int object); // an inbox or a served endpoint: its peers end
+bool is_inbox(int fixture);
 void doomed_done(int object);
 // The server's answer to a message (both sides compute it).
 void server_expect(bool full, const uint64_t in[8], uint64_t badge, bool pass,
@@ -470,6 +474,7 @@ void server_expect(bool full, const uint64_t in[8], uint64_t badge, bool pass,
 void server_took(bool full, const uint64_t in[8], uint64_t badge, const struct slot *passed);
 void peers_teardown(void);      // every peer let go, so that all can be reaped
 void peers_check_settled(void); // after caps_teardown: none still waiting
+int peers_objects_in_flight(void); // made by peers, not known to the fuzzer yet
 uint64_t reply_fold(const uint64_t regs[8]); // what a caller's exit status says of its reply
 #define SERVER_DROP_LABEL 0x6e6f2d7265706c79UL // "no-reply": the server receives again
 

@@ -17,7 +17,7 @@
 
 #define MAX_REPORTED 5
 #define MAX_COMBINATIONS 1024
-#define MAX_SCHEDULE 8192 // combinations in one pass, over all calls
+#define MAX_SCHEDULE 4096 // combinations in one pass, over all calls
 #define PROGRESS_EVERY 5000
 #define MAX_LIVE_CHILDREN 24 // lab 5: `true`s and peers together, of the 63 task slots
 
@@ -30,7 +30,7 @@ static int other_tasks; // tasks that are not this program's children (itself, i
 static bool trace;      // `fuzz SEED COUNT trace`: print each call before making it
 static int calls_made, failures;
 static int not_run[UNSAFE + 1];                      // by verdict
-static uint8_t ran[NCALLS][MAX_COMBINATIONS];        // combinations made at least once
+static uint32_t ran[NCALLS][MAX_COMBINATIONS / 32];  // bits: combinations made at least once
 static uint64_t results_seen[NCALLS];                // bit n: -n (errno n) seen; bit 0: success
 static uint32_t schedule[MAX_SCHEDULE];             // one pass: (kind << 16) | combination
 
@@ -170,6 +170,15 @@ long make_call(const struct call *c)
     predict(c, &e);
     if (e.verdict != RUN) {
         not_run[e.verdict]++;
+        if (trace) {
+            char description[640];
+            describe_call(c, description, sizeof(description));
+            printf("fuzz: not made (%s): %s\n",
+                   e.verdict == WOULD_BLOCK   ? "would block"
+                   : e.verdict == WOULD_FLOOD ? "would flood"
+                                              : "unsafe",
+                   description);
+        }
         return NOT_MADE;
     }
     struct regs in, out;
@@ -183,7 +192,7 @@ long make_call(const struct call *c)
     long result = fuzz_svc(&in, &out, &sp_before);
     calls_made++;
     if (c->combination >= 0)
-        ran[c->kind][c->combination] = 1;
+        ran[c->kind][c->combination / 32] |= 1u << (c->combination % 32);
     char what[192], expected[128];
     if (!result_allowed(&e, result)) {
         describe_expected(&e, expected, sizeof(expected));
@@ -256,19 +265,18 @@ static int plan_pass(void)
         schedule[j] = t;
     }
 #if LAB >= 5
-    // The combinations that need the capability table full go last, in their random order,
-    // so that it is filled once a pass (and emptied again at the start of the next).
-    static uint32_t last[MAX_SCHEDULE];
-    int kept = 0, moved = 0;
-    for (int i = 0; i < n; i++) {
+    // The combinations that need the capability table full go last, so that it is filled
+    // once a pass (and emptied again at the start of the next).
+    for (int i = 0, end = n; i < end;) {
         if (combination_needs_full_table((enum call_kind)(schedule[i] >> 16),
-                                         (int)(schedule[i] & 0xffff)))
-            last[moved++] = schedule[i];
-        else
-            schedule[kept++] = schedule[i];
+                                         (int)(schedule[i] & 0xffff))) {
+            uint32_t t = schedule[i];
+            schedule[i] = schedule[--end];
+            schedule[end] = t;
+        } else {
+            i++;
+        }
     }
-    for (int i = 0; i < moved; i++)
-        schedule[kept + i] = last[i];
 #endif
     return n;
 }
@@ -277,6 +285,11 @@ static unsigned long free_frames(void)
 {
     struct sysinfo info;
     return sysinfo(&info) == 0 ? info.freeram : 0;
+}
+
+static bool made_once(int kind, int k)
+{
+    return (ran[kind][k / 32] >> (k % 32)) & 1;
 }
 
 // What was covered: combinations made, and each call's results (docs/syscalls.md lists the
@@ -293,7 +306,23 @@ static void print_coverage(int *made, int *total, int *left_out)
         for (int k = 0; k < combinations(kind); k++) {
             *total += 1;
             *left_out += combination_left_out(kind, k);
-            *made += ran[kind][k];
+            *made += made_once(kind, k);
+        }
+    }
+    int shown = 0;
+    for (int kind = 0; kind < NCALLS; kind++) {
+        for (int k = 0; k < combinations(kind) && shown < MAX_REPORTED; k++) {
+            if (made_once(kind, k) || combination_left_out(kind, k))
+                continue;
+            struct call c;
+            char description[640];
+            memset(&c, 0, sizeof(c));
+            c.kind = (enum call_kind)kind;
+            c.combination = k;
+            build_classes(&c);
+            describe_call(&c, description, sizeof(description));
+            printf("fuzz: never made: %s\n", description);
+            shown++;
         }
     }
 }
@@ -334,6 +363,8 @@ int main(int argc, char **argv)
     uint64_t start = instructions();
     while ((uint64_t)calls_made < count) {
         int n = plan_pass();
+        if (trace)
+            printf("fuzz: a pass of %d combinations starts at call %d\n", n, calls_made);
         for (int i = 0; i < n && (uint64_t)calls_made < count; i++) {
             enum call_kind kind = (enum call_kind)(schedule[i] >> 16);
             int combination = (int)(schedule[i] & 0xffff);

@@ -295,7 +295,7 @@ static void predict_receive(struct expected *e, int o, bool block, long flags, b
         expect_message(e, IPC_NOTIFIED | flags, regs);
     } else {
         int f = objects[o].fixture;
-        struct peer *p = f >= FX_IN_SEND && f <= FX_IN_DOOM ? queue_head((enum fixture)f) : NULL;
+        struct peer *p = is_inbox(f) ? queue_head((enum fixture)f) : NULL;
         while (p != NULL && peer_passes(p) && lowest_free_slot() < 0) {
             if (plan.nemfile < 8)
                 plan.emfile[plan.nemfile++] = p; // it gets EMFILE; the receive goes on
@@ -658,7 +658,8 @@ static const char *check_stats(const struct keel_stats *s)
     int tasks = 0;
     for (int i = 1; i < 64; i++)
         tasks += task_at(i) != 0;
-    unsigned objects_now = caps_baseline()->objects + (unsigned)live_object_count();
+    unsigned objects_now =
+        caps_baseline()->objects + (unsigned)(live_object_count() + peers_objects_in_flight());
     if (s->tasks != (unsigned)tasks || s->objects != objects_now ||
         s->caps < (unsigned)used_slot_count() || s->kmalloc_objects < s->objects ||
         s->free_frames == 0 || s->free_frames > total_frames) {

@@ -8,23 +8,28 @@
 //                lost or doubled message shows in the next reply); passes the capability back
 //   fullserver   the same on FX_FULL, with every slot of its table used: a capability sent
 //                to it cannot land (EMFILE)
-//   send, pass   sends one message (pass: with a capability) to an inbox, then exits
-//   call         calls an inbox; its exit status says what the reply was
+//   send, pass   sends message after message to an inbox (pass: each with a capability)
+//   call         calls an inbox, again and again
 //   fullcall     the same with its table full: a reply with a capability cannot land
 //   doom-ep, doom-nt  creates an endpoint (notification), sends the fuzzer a copy, waits until
-//                the fuzzer is blocked on it, and destroys it: -EIDRM
-// Before the fuzzer relies on a peer's state (waiting in recv, queued in send) it reads the
-// state with task_describe (await).  What each peer ends with is settled here as the fuzzer
-// lets it go (children.c checks it when it is reaped).
+//                the fuzzer is blocked on it, and destroys it (-EIDRM); again and again
+// A client's messages are drawn from its seed and round, and word 3 of each says how its
+// previous round ended (the fold of the reply it got, or 100 + errno), so the fuzzer checks
+// every reply it sent as the caller got it.  A client ends when its inbox goes (EIDRM, or
+// EBADF once its copy is gone), with the outcome of its last round as its exit status.
+// Before the fuzzer relies on a peer's state (waiting in recv, queued in send) it reads it
+// with task_describe (await); a client that has taken its turn is awaited back in its queue
+// at once, so that no two of one inbox race for their places in it.
 #if LAB >= 5
 #include "fuzz.h"
 
 #define MAX_PEERS 24
-#define AWAIT_TRIES 20000    // sched_yields before a peer that never gets there is a failure
-#define DOOM_TRIES 200000    // the same for a doomer waiting for the fuzzer to block
+#define AWAIT_TRIES 20000  // sched_yields before a peer that never gets there is a failure
+#define DOOM_TRIES 200000  // the same for a doomer waiting for the fuzzer to block
 #define HASH_INIT 0x9e3779b97f4a7c15UL
-#define ERR_EXIT(e) (100 + (int)(e)) // a peer's exit code for a call that gave -e
+#define ERR_EXIT(e) (100 + (int)(e)) // a round that failed with -e
 #define STATUS(code) ((code) << 8)   // wait4's status for an exit with `code`
+#define GAVE_UP 3                    // a doomer's round: the fuzzer never blocked on it
 #define HELD_LOST_TOLD NHELD         // lost, and ipc_reply has said so (ESRCH)
 
 enum peer_kind { PK_SERVER, PK_FULL_SERVER, PK_SENDER, PK_PASSER, PK_CALLER, PK_FULL_CALLER,
@@ -41,12 +46,13 @@ struct peer {
     enum peer_kind kind;
     enum peer_state state;
     enum fixture inbox; // clients: where they send; servers: what they serve
-    uint64_t msg[6];    // x1..x5 of its message (msg[1..5])
-    uint64_t badge;     // of the capability it sends with
+    int inbox_object;   // ... the object it was given a copy of
+    uint64_t seed, round, last; // the next message, and word 3 of it
+    uint64_t badge;             // of the capability it sends with
     unsigned pass_rights;
     uint64_t pass_badge; // passers: their copy of FX_NT_PASS
     unsigned seq;        // order of arrival in its inbox
-    int doom_object;     // doomers: the object, once the fuzzer has a copy
+    int doom_object;     // doomers: this round's object, once the fuzzer has a copy
 };
 static struct peer peers[MAX_PEERS];
 static unsigned next_seq;
@@ -71,6 +77,14 @@ static uint64_t mix(uint64_t h, uint64_t v)
     h ^= v;
     h *= 0x100000001b3UL;
     return h ^ (h >> 29);
+}
+
+// A client's message of one round: label and words in msg[1..5].
+static void client_message(uint64_t seed, uint64_t round, uint64_t last, uint64_t msg[6])
+{
+    for (int i = 1; i <= 4; i++)
+        msg[i] = mix(mix(mix(HASH_INIT, seed), round), (uint64_t)i);
+    msg[5] = last;
 }
 
 // The server's answer to one message (label and words in msg[1..5], the capability it
@@ -102,7 +116,7 @@ uint64_t reply_fold(const uint64_t regs[8])
     uint64_t h = HASH_INIT;
     for (int i = 1; i <= 7; i++)
         h = mix(h, regs[i]);
-    return 1 + h % 97; // 1..97: an exit code apart from the errors' 100 + errno
+    return 1 + h % 97; // 1..97: apart from 0 (a send taken) and 100 + errno
 }
 
 // --- the peers' side: `fuzz peer KIND ...` ----------------------------------------------------
@@ -144,71 +158,67 @@ static int serve(bool full)
     }
 }
 
-static int client(enum peer_kind kind, char **words)
+// The fuzzer blocked on our object (the one cap_describe numbers `object`)?
+static bool fuzzer_waits_on(unsigned long index, unsigned object)
 {
-    struct ipc_msg m, reply;
-    uint64_t v[5];
-    for (int i = 0; i < 5; i++)
-        if (parse_u64(words[i], &v[i]) != 0)
-            return 97;
-    m.label = (long)v[0];
-    for (int i = 0; i < IPC_WORDS; i++)
-        m.w[i] = v[1 + i];
-    m.cap = kind == PK_PASSER ? 2 : CAP_NONE;
-    if (kind == PK_SENDER || kind == PK_PASSER) {
-        long r = ipc_send(1, &m);
-        return r == 0 ? 0 : r < 0 ? ERR_EXIT(-r) : 99;
-    }
+    struct task_info t;
+    return task_describe((int)index, &t) > 0 && t.object == object &&
+           (t.state == TASK_STATE_SENDING || t.state == TASK_STATE_RECEIVING ||
+            t.state == TASK_STATE_NOTIFY);
+}
+
+static int client(enum peer_kind kind, uint64_t seed, unsigned long index)
+{
+    uint64_t last = 0, msg[6];
+    bool caller = kind == PK_CALLER || kind == PK_FULL_CALLER;
+    bool doomer = kind == PK_DOOM_EP || kind == PK_DOOM_NT;
     if (kind == PK_FULL_CALLER)
         while (cap_mint(1, RIGHT_SEND, 0) >= 0)
             ;
-    long r = ipc_call(1, &m, &reply);
-    if (r != 0)
-        return r < 0 ? ERR_EXIT(-r) : 99;
-    uint64_t regs[8] = {0,
-                        (uint64_t)reply.label,
-                        reply.w[0],
-                        reply.w[1],
-                        reply.w[2],
-                        reply.w[3],
-                        reply.badge,
-                        (uint64_t)reply.cap};
-    return (int)reply_fold(regs);
-}
-
-static int doomer(enum peer_kind kind, char **args)
-{
-    unsigned long index;
-    if (parse_u64(args[0], &index) != 0)
-        return 97;
-    int s = kind == PK_DOOM_EP ? endpoint_create() : notification_create();
-    struct cap_info info;
-    if (s < 0 || cap_describe(s, &info) != 0)
-        return 96;
-    struct ipc_msg m;
-    uint64_t v[5];
-    for (int i = 0; i < 5; i++)
-        if (parse_u64(args[1 + i], &v[i]) != 0)
-            return 97;
-    m.label = (long)v[0];
-    for (int i = 0; i < IPC_WORDS; i++)
-        m.w[i] = v[1 + i];
-    m.cap = s;
-    long r = ipc_send(1, &m);
-    if (r != 0)
-        return r < 0 ? ERR_EXIT(-r) : 99;
-    struct task_info t;
-    for (int i = 0; i < DOOM_TRIES; i++) {
-        if (task_describe((int)index, &t) > 0 && t.object == info.object &&
-            (t.state == TASK_STATE_SENDING || t.state == TASK_STATE_RECEIVING ||
-             t.state == TASK_STATE_NOTIFY)) {
-            cap_delete(s); // the fuzzer wakes with EIDRM
-            return 0;
+    for (uint64_t round = 0;; round++) {
+        struct ipc_msg m, reply;
+        struct cap_info info;
+        client_message(seed, round, last, msg);
+        m.label = (long)msg[1];
+        for (int i = 0; i < IPC_WORDS; i++)
+            m.w[i] = msg[2 + i];
+        m.cap = kind == PK_PASSER ? 2 : CAP_NONE;
+        int object = -1;
+        if (doomer) {
+            object = kind == PK_DOOM_EP ? endpoint_create() : notification_create();
+            if (object < 0 || cap_describe(object, &info) != 0)
+                return 96;
+            m.cap = object;
         }
-        yield();
+        long r = caller ? ipc_call(1, &m, &reply) : ipc_send(1, &m);
+        if (r == -EIDRM || r == -EBADF) { // the inbox is gone: the end
+            if (object >= 0)
+                cap_delete(object);
+            return (int)last;
+        }
+        if (r != 0) {
+            last = r < 0 ? (uint64_t)ERR_EXIT(-r) : 99;
+        } else if (caller) {
+            uint64_t regs[8] = {0,           (uint64_t)reply.label, reply.w[0], reply.w[1],
+                                reply.w[2],  reply.w[3],            reply.badge,
+                                (uint64_t)reply.cap};
+            last = reply_fold(regs);
+            if (reply.cap != CAP_NONE)
+                cap_delete((int)reply.cap); // so that the next lands in the same slot
+        } else if (doomer) {
+            last = GAVE_UP;
+            for (int i = 0; i < DOOM_TRIES && last == GAVE_UP; i++) {
+                if (fuzzer_waits_on(index, info.object))
+                    last = 0;
+                else
+                    yield();
+            }
+        } else {
+            last = 0;
+        }
+        if (object >= 0)
+            cap_delete(object); // a doomer's object goes: whoever waits on it, EIDRM
     }
-    cap_delete(s);
-    return 3;
 }
 
 int peer_main(int argc, char **argv)
@@ -216,16 +226,12 @@ int peer_main(int argc, char **argv)
     for (int k = 0; k < NKINDS && argc >= 3; k++) {
         if (strcmp(argv[2], kind_names[k]) != 0)
             continue;
-        switch (k) {
-        case PK_SERVER:
-        case PK_FULL_SERVER:
+        if (k == PK_SERVER || k == PK_FULL_SERVER)
             return serve(k == PK_FULL_SERVER);
-        case PK_DOOM_EP:
-        case PK_DOOM_NT:
-            return argc == 9 ? doomer((enum peer_kind)k, argv + 3) : 95;
-        default:
-            return argc == 8 ? client((enum peer_kind)k, argv + 3) : 95;
-        }
+        unsigned long seed, index;
+        if (argc != 5 || parse_u64(argv[3], &seed) != 0 || parse_u64(argv[4], &index) != 0)
+            return 97;
+        return client((enum peer_kind)k, seed, index);
     }
     return 95;
 }
@@ -245,20 +251,14 @@ static struct peer *peer_of(int pid)
     return NULL;
 }
 
+static bool is_server(const struct peer *p)
+{
+    return p->kind == PK_SERVER || p->kind == PK_FULL_SERVER;
+}
+
 static void settle(struct peer *p, int status)
 {
     child_settled(p->pid, status);
-    p->state = PS_SETTLED;
-}
-
-// A peer in a state it should not be in: killed, and whatever it ends with is not checked.
-static void abandon(struct peer *p, const char *why)
-{
-    char what[160];
-    snprintf(what, sizeof(what), "peer %d (%s) %s", p->pid, kind_names[p->kind], why);
-    fail_other(what);
-    kill(p->pid, SIGKILL);
-    child_any_status(p->pid);
     p->state = PS_SETTLED;
     for (int i = 0; i < 2; i++)
         if (servers[i].p == p)
@@ -269,31 +269,25 @@ static void abandon(struct peer *p, const char *why)
     }
 }
 
-// Frees the entries of peers that were reaped; reaps settled ones if too many children live.
-static struct peer *free_peer(void)
+// A peer in a state it should not be in: killed, and whatever it ends with is not checked.
+static void abandon(struct peer *p, const char *why)
 {
-    for (int i = 0; i < MAX_PEERS; i++)
-        if (peers[i].state == PS_SETTLED && !is_child(peers[i].pid))
-            peers[i].state = PS_FREE;
-    for (int round = 0; round < 2; round++) {
-        for (int i = 0; i < MAX_PEERS; i++)
-            if (peers[i].state == PS_FREE)
-                return &peers[i];
-        for (int i = 0; i < MAX_PEERS; i++) { // wait4 for a settled one: it ends soon
-            if (peers[i].state == PS_SETTLED && child_reapable(peers[i].pid)) {
-                helper(CALL_WAIT4, (uint64_t)peers[i].pid, 0, 0);
-                peers[i].state = PS_FREE;
-                break;
-            }
-        }
-    }
-    fail_other("FUZZER: more than MAX_PEERS peers alive");
-    return NULL;
+    char what[160];
+    snprintf(what, sizeof(what), "peer %d (%s) %s", p->pid, kind_names[p->kind], why);
+    fail_other(what);
+    kill(p->pid, SIGKILL);
+    settle(p, SIGKILL);
+    child_any_status(p->pid);
 }
 
-static unsigned kernel_id(enum fixture f)
+bool is_inbox(int f)
 {
-    return objects[fixture_object(f)].kernel_id;
+    return f >= FX_IN_SEND && f <= FX_IN_DOOM_NT;
+}
+
+static unsigned kernel_id_of(int object)
+{
+    return object >= 0 ? objects[object].kernel_id : 0;
 }
 
 // Waits (yielding) until the peer is in `state` (on `object`, unless 0).
@@ -320,9 +314,41 @@ static bool await(struct peer *p, unsigned state, unsigned object)
     return false;
 }
 
-static void hex(char *buf, uint64_t v)
+// A client that has taken its turn: back in its inbox's queue (or, if the inbox is gone,
+// about to end with the outcome of this round).
+static void requeue(struct peer *p, uint64_t outcome)
 {
-    snprintf(buf, 24, "0x%lx", v);
+    p->last = outcome;
+    p->round++;
+    if (p->inbox_object < 0 || !objects[p->inbox_object].live) {
+        settle(p, STATUS((int)outcome));
+        return;
+    }
+    p->state = PS_QUEUED;
+    p->seq = next_seq++;
+    await(p, TASK_STATE_SENDING, kernel_id_of(p->inbox_object));
+}
+
+// Frees the entries of peers that were reaped; reaps settled ones if too many children live.
+static struct peer *free_peer(void)
+{
+    for (int i = 0; i < MAX_PEERS; i++)
+        if (peers[i].state == PS_SETTLED && !is_child(peers[i].pid))
+            peers[i].state = PS_FREE;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < MAX_PEERS; i++)
+            if (peers[i].state == PS_FREE)
+                return &peers[i];
+        for (int i = 0; i < MAX_PEERS; i++) { // wait4 for a settled one: it ends soon
+            if (peers[i].state == PS_SETTLED && child_reapable(peers[i].pid)) {
+                helper(CALL_WAIT4, (uint64_t)peers[i].pid, 0, 0);
+                peers[i].state = PS_FREE;
+                break;
+            }
+        }
+    }
+    fail_other("FUZZER: more than MAX_PEERS peers alive");
+    return NULL;
 }
 
 static struct peer *spawn_peer(enum peer_kind kind, enum fixture where)
@@ -336,7 +362,8 @@ static struct peer *spawn_peer(enum peer_kind kind, enum fixture where)
     p->kind = kind;
     p->inbox = where;
     p->doom_object = -1;
-    if (kind == PK_SERVER || kind == PK_FULL_SERVER) {
+    p->seed = random64();
+    if (is_server(p)) {
         caps[1] = fixture_slot(where);
     } else {
         bool grant = kind == PK_PASSER || kind == PK_DOOM_EP || kind == PK_DOOM_NT;
@@ -349,21 +376,13 @@ static struct peer *spawn_peer(enum peer_kind kind, enum fixture where)
             ncaps = 3;
         }
     }
-    char words[6][24], index[24];
-    char *argv[10] = {"fuzz", "peer", (char *)kind_names[kind]};
-    int argc = 3;
-    if (kind == PK_DOOM_EP || kind == PK_DOOM_NT) {
-        snprintf(index, sizeof(index), "%d", my_task_index());
-        argv[argc++] = index;
-    }
-    if (kind != PK_SERVER && kind != PK_FULL_SERVER) {
-        for (int i = 1; i <= 5; i++) {
-            p->msg[i] = random64();
-            hex(words[i], p->msg[i]);
-            argv[argc++] = words[i];
-        }
-    }
-    argv[argc] = NULL;
+    p->inbox_object = table[caps[1]].object;
+    char seed[24], index[24];
+    snprintf(seed, sizeof(seed), "0x%lx", p->seed);
+    snprintf(index, sizeof(index), "%d", my_task_index());
+    char *argv[] = {"fuzz", "peer", (char *)kind_names[kind], seed, index, NULL};
+    if (is_server(p))
+        argv[3] = NULL;
     int pid = spawn_caps("fuzz", argv, caps, ncaps);
     if (pid <= 0) {
         char what[96];
@@ -378,17 +397,6 @@ static struct peer *spawn_peer(enum peer_kind kind, enum fixture where)
     return p;
 }
 
-// A client peer waiting in send or call on `inbox`, last in its queue.
-static struct peer *queue_peer(enum peer_kind kind, enum fixture inbox)
-{
-    struct peer *p = spawn_peer(kind, inbox);
-    if (p == NULL)
-        return NULL;
-    p->state = PS_QUEUED;
-    p->seq = next_seq++;
-    return await(p, TASK_STATE_SENDING, kernel_id(inbox)) ? p : NULL;
-}
-
 void ensure_server(bool full)
 {
     struct server *s = &servers[full];
@@ -399,13 +407,22 @@ void ensure_server(bool full)
         s->hash = HASH_INIT;
         s->count = 0;
     }
-    if (s->p != NULL && !await(s->p, TASK_STATE_RECEIVING, kernel_id(f)))
-        s->p = NULL;
+    if (s->p != NULL)
+        await(s->p, TASK_STATE_RECEIVING, kernel_id_of(fixture_object(f)));
 }
 
 bool server_waiting(bool full)
 {
     return servers[full].p != NULL;
+}
+
+static void describe_passed(const struct slot *passed, struct cap_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->type = objects[passed->object].type;
+    info->rights = passed->rights;
+    info->badge = passed->badge;
+    info->original = 0; // what arrives is a copy
 }
 
 void server_expect(bool full, const uint64_t in[8], uint64_t badge, bool pass,
@@ -414,13 +431,9 @@ void server_expect(bool full, const uint64_t in[8], uint64_t badge, bool pass,
     (void)drop;
     struct server *s = &servers[full];
     uint64_t hash = s->hash, count = s->count;
-    struct cap_info info = {0};
-    if (pass) {
-        info.type = objects[passed->object].type;
-        info.rights = passed->rights;
-        info.badge = passed->badge;
-        info.original = 0; // what arrives is a copy
-    }
+    struct cap_info info;
+    if (pass)
+        describe_passed(passed, &info);
     server_answer(&hash, &count, in, badge, pass ? &info : NULL, reply);
     reply[6] = 0; // a reply has no badge
     reply[7] = (uint64_t)CAP_NONE;
@@ -430,47 +443,49 @@ void server_took(bool full, const uint64_t in[8], uint64_t badge, const struct s
 {
     struct server *s = &servers[full];
     uint64_t reply[6];
-    struct cap_info info = {0};
-    if (passed != NULL) {
-        info.type = objects[passed->object].type;
-        info.rights = passed->rights;
-        info.badge = passed->badge;
-    }
+    struct cap_info info;
+    if (passed != NULL)
+        describe_passed(passed, &info);
     server_answer(&s->hash, &s->count, in, badge, passed != NULL ? &info : NULL, reply);
-}
-
-void server_destroyed(bool full)
-{
-    struct server *s = &servers[full];
-    if (s->p != NULL)
-        settle(s->p, STATUS(0)); // its recv: EIDRM (or EBADF, between two): exit 0
-    s->p = NULL;
 }
 
 static enum peer_kind client_kind(enum fixture inbox)
 {
-    return inbox == FX_IN_SEND ? PK_SENDER : inbox == FX_IN_PASS ? PK_PASSER : PK_CALLER;
+    switch (inbox) {
+    case FX_IN_SEND:
+        return PK_SENDER;
+    case FX_IN_PASS:
+        return PK_PASSER;
+    case FX_IN_HOLD_FULL:
+        return PK_FULL_CALLER;
+    case FX_IN_DOOM:
+        return PK_DOOM_EP;
+    case FX_IN_DOOM_NT:
+        return PK_DOOM_NT;
+    default:
+        return PK_CALLER;
+    }
 }
 
 struct peer *queue_head(enum fixture inbox)
 {
+    int o = fixture_object_now(inbox);
     struct peer *head = NULL;
     for (int i = 0; i < MAX_PEERS; i++) {
         struct peer *p = &peers[i];
-        if (p->state == PS_QUEUED && p->inbox == inbox && (head == NULL || p->seq < head->seq))
+        if (p->state == PS_QUEUED && p->inbox_object == o && (head == NULL || p->seq < head->seq))
             head = p;
     }
-    return head;
+    return o >= 0 ? head : NULL;
 }
 
-// The queued peer after `p` on its inbox.
 struct peer *queue_after(const struct peer *after)
 {
     struct peer *next = NULL;
     for (int i = 0; i < MAX_PEERS; i++) {
         struct peer *p = &peers[i];
-        if (p->state == PS_QUEUED && p->inbox == after->inbox && p->seq > after->seq &&
-            (next == NULL || p->seq < next->seq))
+        if (p->state == PS_QUEUED && p->inbox_object == after->inbox_object &&
+            p->seq > after->seq && (next == NULL || p->seq < next->seq))
             next = p;
     }
     return next;
@@ -478,8 +493,15 @@ struct peer *queue_after(const struct peer *after)
 
 void ensure_queued(enum fixture inbox)
 {
-    if (queue_head(inbox) == NULL)
-        queue_peer(client_kind(inbox), inbox);
+    fixture_slot(inbox);
+    if (queue_head(inbox) != NULL)
+        return;
+    struct peer *p = spawn_peer(client_kind(inbox), inbox);
+    if (p == NULL)
+        return;
+    p->state = PS_QUEUED;
+    p->seq = next_seq++;
+    await(p, TASK_STATE_SENDING, kernel_id_of(p->inbox_object));
 }
 
 int queued_peer_pid(void)
@@ -491,8 +513,7 @@ int queued_peer_pid(void)
 
 void peer_message(const struct peer *p, uint64_t out[8])
 {
-    for (int i = 1; i <= 5; i++)
-        out[i] = p->msg[i];
+    client_message(p->seed, p->round, p->last, out);
     out[6] = p->badge;
     out[7] = (uint64_t)CAP_NONE;
 }
@@ -516,8 +537,8 @@ void peer_pass_info(const struct peer *p, int *object, unsigned *type, unsigned 
         *type = CAP_NOTIFICATION;
         *rights = p->pass_rights;
         *badge = p->pass_badge;
-    } else { // a doomer's own object: its original has every right, no badge
-        *object = p->doom_object;
+    } else { // a doomer's own object, new each round: its original has every right, no badge
+        *object = -1;
         *type = p->kind == PK_DOOM_EP ? CAP_ENDPOINT : CAP_NOTIFICATION;
         *rights = RIGHTS_SRG;
         *badge = 0;
@@ -554,23 +575,24 @@ void peer_taken(struct peer *p, bool as_caller)
         held_peer = p;
         held = p->kind == PK_FULL_CALLER ? HELD_FULL : HELD_LIVE;
     } else if (p->kind == PK_DOOM_EP || p->kind == PK_DOOM_NT) {
-        p->state = PS_DOOMING; // it ends once it has destroyed its object
+        p->state = PS_DOOMING; // its round ends once it has destroyed its object
     } else {
-        settle(p, STATUS(0));
+        requeue(p, 0);
     }
 }
 
 void peer_failed_delivery(struct peer *p, long err)
 {
-    settle(p, STATUS(ERR_EXIT(-err)));
+    requeue(p, (uint64_t)ERR_EXIT(-err));
 }
 
 void held_dropped(void)
 {
     if (held == HELD_LIVE || held == HELD_FULL) {
-        settle(held_peer, STATUS(ERR_EXIT(EPIPE)));
+        struct peer *p = held_peer;
         held_peer = NULL;
         held = HELD_NONE;
+        requeue(p, (uint64_t)ERR_EXIT(EPIPE));
     }
 }
 
@@ -578,7 +600,7 @@ void held_dropped(void)
 static void replied(struct peer *p, const uint64_t reply[8], long result, bool passed)
 {
     if (result != 0) {
-        settle(p, STATUS(ERR_EXIT(-result)));
+        requeue(p, (uint64_t)ERR_EXIT(-result));
         return;
     }
     uint64_t regs[8];
@@ -586,15 +608,16 @@ static void replied(struct peer *p, const uint64_t reply[8], long result, bool p
         regs[i] = reply[i];
     regs[6] = 0;
     regs[7] = passed ? 2 : (uint64_t)CAP_NONE; // its slots 0 and 1 are taken
-    settle(p, STATUS((int)reply_fold(regs)));
+    requeue(p, reply_fold(regs));
 }
 
 void held_replied(const uint64_t reply[8], long result, bool passed)
 {
-    if (held_peer != NULL)
-        replied(held_peer, reply, result, passed);
+    struct peer *p = held_peer;
     held_peer = NULL;
     held = HELD_NONE;
+    if (p != NULL)
+        replied(p, reply, result, passed);
 }
 
 void held_saved(int slot)
@@ -629,7 +652,7 @@ void saved_dropped(int pid)
 {
     struct peer *p = peer_of(pid);
     if (p != NULL && p->state == PS_SAVED)
-        settle(p, STATUS(ERR_EXIT(EPIPE)));
+        requeue(p, (uint64_t)ERR_EXIT(EPIPE));
 }
 
 bool saved_full(int pid)
@@ -647,18 +670,13 @@ void peer_killed(int pid)
     }
     switch (p->state) {
     case PS_HELD:
-        held_peer = NULL;
+        settle(p, SIGKILL);
         held = HELD_LOST;
-        break;
+        return;
     case PS_SAVED:
         for (int i = 0; i < MAX_OBJECTS; i++)
             if (objects[i].live && objects[i].type == CAP_REPLY && objects[i].caller == pid)
                 objects[i].caller = 0;
-        break;
-    case PS_SERVING:
-        for (int i = 0; i < 2; i++)
-            if (servers[i].p == p)
-                servers[i].p = NULL;
         break;
     case PS_DOOMING:
         destroy_object(p->doom_object); // its original goes with it, and our copy
@@ -669,18 +687,27 @@ void peer_killed(int pid)
     settle(p, SIGKILL);
 }
 
-void inbox_destroyed(enum fixture inbox)
+// An object destroyed: the peers it was the inbox of (or that served it) end.
+void peers_object_destroyed(int o)
 {
-    for (int i = 0; i < MAX_PEERS; i++)
-        if (peers[i].state == PS_QUEUED && peers[i].inbox == inbox)
-            settle(&peers[i], STATUS(ERR_EXIT(EIDRM)));
+    for (int i = 0; i < MAX_PEERS; i++) {
+        struct peer *p = &peers[i];
+        if (p->inbox_object != o)
+            continue;
+        if (is_server(p) && p->state == PS_SERVING)
+            settle(p, STATUS(0)); // its recv: EIDRM (or EBADF, between two): exit 0
+        else if (p->state == PS_QUEUED)
+            settle(p, STATUS((int)p->last)); // EIDRM: it ends with its last round's outcome
+    }
 }
 
 void doomed_done(int object)
 {
     for (int i = 0; i < MAX_PEERS; i++)
-        if (peers[i].state == PS_DOOMING && peers[i].doom_object == object)
-            settle(&peers[i], STATUS(0));
+        if (peers[i].state == PS_DOOMING && peers[i].doom_object == object) {
+            peers[i].doom_object = -1;
+            requeue(&peers[i], 0);
+        }
 }
 
 int peer_state_of(int pid, unsigned *object)
@@ -691,7 +718,7 @@ int peer_state_of(int pid, unsigned *object)
         return 0;
     switch (p->state) {
     case PS_QUEUED:
-        *object = objects[fixture_object_now(p->inbox)].kernel_id;
+        *object = kernel_id_of(p->inbox_object);
         return TASK_STATE_SENDING;
     case PS_HELD:
         *object = (unsigned)getpid(); // the pid of the server holding its reply right: us
@@ -705,9 +732,10 @@ int peer_state_of(int pid, unsigned *object)
 
 static void take_caller(bool full)
 {
-    struct peer *p = queue_peer(full ? PK_FULL_CALLER : PK_CALLER, FX_IN_HOLD);
-    if (p != NULL)
-        helper(CALL_IPC_NBRECV, (uint64_t)fixture_slot(FX_IN_HOLD), 0, 0);
+    enum fixture inbox = full ? FX_IN_HOLD_FULL : FX_IN_HOLD;
+    ensure_queued(inbox);
+    if (queue_head(inbox) != NULL)
+        helper(CALL_IPC_NBRECV, (uint64_t)fixture_slot(inbox), 0, 0);
 }
 
 void ensure_held(enum held h)
@@ -762,10 +790,12 @@ int saved_peer_pid(void)
 
 int ensure_doomed(unsigned type)
 {
-    struct peer *p = queue_peer(type == CAP_ENDPOINT ? PK_DOOM_EP : PK_DOOM_NT, FX_IN_DOOM);
+    enum fixture inbox = type == CAP_ENDPOINT ? FX_IN_DOOM : FX_IN_DOOM_NT;
+    ensure_queued(inbox);
+    struct peer *p = queue_head(inbox);
     if (p == NULL)
         return 0;
-    helper(CALL_IPC_NBRECV, (uint64_t)fixture_slot(FX_IN_DOOM), 0, 0);
+    helper(CALL_IPC_NBRECV, (uint64_t)fixture_slot(inbox), 0, 0);
     for (int s = 0; s < CAP_SLOTS; s++)
         if (p->doom_object >= 0 && table[s].object == p->doom_object)
             return caps_pin(s);
@@ -773,19 +803,40 @@ int ensure_doomed(unsigned type)
     return 0;
 }
 
-// Before the end: every peer let go, so that all of them can be reaped.  The servers and
-// the queued peers end when caps_teardown deletes their endpoints.
+// Before the end: the reply right held is answered.  The servers and the clients end when
+// caps_teardown deletes their endpoints (and the reply capabilities their callers wait on).
 void peers_teardown(void)
 {
     if (held == HELD_LIVE || held == HELD_FULL)
         helper(CALL_IPC_REPLY, random64(), random64(), random64());
 }
 
-// After caps_teardown: anything still not settled is a failure (and is killed).
+// After caps_teardown: anything still not settled is a failure (and is killed).  After an
+// earlier failure a doomer may still wait for a call that was not made: it is killed quietly.
 void peers_check_settled(void)
 {
+    for (int i = 0; i < MAX_PEERS; i++) {
+        struct peer *p = &peers[i];
+        if (p->state == PS_FREE || p->state == PS_SETTLED || !is_child(p->pid))
+            continue;
+        if (p->state == PS_DOOMING && caps_degraded()) {
+            kill(p->pid, SIGKILL);
+            settle(p, SIGKILL);
+            child_any_status(p->pid);
+        } else {
+            abandon(p, "was still waiting at the end");
+        }
+    }
+}
+
+// Objects peers have made that the fuzzer does not know of yet: a doomer queued with the next
+// one it will send.
+int peers_objects_in_flight(void)
+{
+    int n = 0;
     for (int i = 0; i < MAX_PEERS; i++)
-        if (peers[i].state != PS_FREE && peers[i].state != PS_SETTLED && is_child(peers[i].pid))
-            abandon(&peers[i], "was still waiting at the end");
+        n += (peers[i].kind == PK_DOOM_EP || peers[i].kind == PK_DOOM_NT) &&
+             peers[i].state == PS_QUEUED;
+    return n;
 }
 #endif
