@@ -47,6 +47,7 @@ USER_PROGS :=
 USER_FILES :=
 LAB_DOCS :=
 LAB_QEMU_OPTS :=
+FAST_SRCS :=
 include $(wordlist 1,$(LAB),$(addsuffix /lab.mk,$(LAB_DIRS)))
 LAB_DIR := $(word $(LAB),$(LAB_DIRS))
 
@@ -198,6 +199,12 @@ $(KERNEL): $(B)/kernel-pass1.elf $(B)/ksyms.o
 # data files, archived under their name without extension.
 ULDSCRIPT := user/user.ld
 UOBJ := $(B)/u
+
+# FAST_SRCS (lab.mk files) are optimised (-O2), without frame records of their own: the IPC
+# fast path, which calls nothing and is given code; and the user library's message calls.
+$(patsubst %,$(B)/%.o,$(basename $(filter kernel/%,$(FAST_SRCS)))): KCFLAGS += -O2 -fomit-frame-pointer
+$(patsubst %,$(UOBJ)/%.o,$(basename $(filter user/%,$(FAST_SRCS)))): UCFLAGS += -O2 -fomit-frame-pointer
+
 USER_LIB_OBJS := $(patsubst %,$(UOBJ)/%.o,$(basename $(USER_LIB_SRCS)))
 # A program's name: its file's name without .c, or its folder's name.
 program_name = $(notdir $(basename $(patsubst %/,%,$(1))))

@@ -150,6 +150,15 @@ def elf(build):
     return harness.Elf(build)
 
 
+@pytest.fixture
+def measure(request):
+    """measure(text): a figure the test measured (an instruction count), printed with the
+    score at the end of the run whether the test passed or not."""
+    def record(text):
+        request.node.user_properties.append(("keel-measure", text))
+    return record
+
+
 _running = {}  # the test running now, for the timeout's message
 
 
@@ -248,6 +257,8 @@ def take_record_slot():
 
 def pytest_runtest_logreport(report):
     for key, value in report.user_properties:
+        if key == "keel-measure" and report.when == "call" and value not in _measures:
+            _measures.append(value)
         if key == "keel":
             info = json.loads(value)
             info["passed"] = report.passed
@@ -257,6 +268,7 @@ def pytest_runtest_logreport(report):
 
 
 _results = []
+_measures = []  # measure()'s figures, printed before the score
 
 
 def pytest_unconfigure(config):
@@ -278,6 +290,8 @@ def pytest_unconfigure(config):
     total = sum(v[1] for v in summary.values())
     write_results(got, total)
     print()
+    for text in _measures:
+        print(f"Measured: {text}")
     for line in lines:
         print(line)
     print(f"Score: {got}/{total}")

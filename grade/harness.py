@@ -385,7 +385,7 @@ class Machine:
             self.typed.append(verdict.samples[0].task)
         text, causes = self.probe().explain(samples, verdict, time.monotonic() -
                                             self.last_activity)
-        cause_section = milestones.section_for_causes(causes, self.lab)
+        cause_section = milestones.section_for_causes(causes, self.lab, self.test_lab)
         self.fail(f"expected {what}, but {text}", section=section, cause=cause_section)
 
     def send(self, text):

@@ -133,15 +133,21 @@ CAUSES = {
     "input-poll": {1: UART},
     "user-masked": {4: INTO_USER},
     "user-loop": {4: PREEMPTION},
-    "idle": {4: SLEEPING},
+    # From lab 5 most waits are IPC: a lab 5 test whose tasks all wait (a lost wakeup, a
+    # reply that never came) is best explained by its own section (None: the test's own).
+    "idle": {4: SLEEPING, 5: None},
 }
 
 
-def section_for_causes(causes, build):
-    """The section for the most telling of a diagnosis' causes on this build, or None."""
+def section_for_causes(causes, build, test_lab=None):
+    """The section for the most telling of a diagnosis' causes on this build, or None for
+    the test's own section.  An entry of None (a lab 5 test's hang is its own business) does
+    not apply to an earlier lab's test: that one gets the advice of its own time."""
     for cause, sections in CAUSES.items():
         if cause in causes:
             usable = [lab for lab in sections if lab <= build]
+            if usable and sections[max(usable)] is None and test_lab is not None:
+                usable = [lab for lab in usable if lab <= test_lab] or usable
             if usable:
                 return sections[max(usable)]
     return None

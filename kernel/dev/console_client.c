@@ -11,6 +11,7 @@
 // console until its whole write is out, so that the lines of two tasks never mix, as they
 // did not when the kernel wrote them itself (lab 6 moves the bytes through shared memory).
 #include <stdbool.h>
+#include "debug/printf.h"
 #include "dev/console_client.h"
 #include "ipc/endpoint.h"
 #include "mm/uaccess.h"
@@ -36,21 +37,40 @@ static void unpack(const uint64_t word[IPC_WORDS], unsigned char *bytes, size_t 
         bytes[i] = (unsigned char)(word[i / 8] >> (8 * (i % 8)));
 }
 
+// A console that does not work loses every line a program prints, including the ones that
+// would say why: so the kernel says it once, itself, on the serial line.
+static void report_unreachable(const char *what, long err)
+{
+    static bool reported;
+    if (reported)
+        return;
+    reported = true;
+    printf("keel: pid %d (%s): %s returned %ld%s; its output is lost\n", current->pid,
+           current->name, what, err,
+           err == -ENOSYS ? " (lab 5's IPC is not written yet?)" : "");
+}
+
 // One call to the console server with current->ipc.msg's words; the reply's label (a
 // count or -errno), or -EBADF / -EIO / -EINTR.
 static long console_call(uint64_t label)
 {
     struct cap *c;
-    if (cap_lookup(current, SLOT_CONSOLE, CAP_ENDPOINT, RIGHT_SEND, &c) != 0)
+    long err = cap_lookup(current, SLOT_CONSOLE, CAP_ENDPOINT, RIGHT_SEND, &c);
+    if (err != 0) {
+        if (err != -EBADF)
+            report_unreachable("cap_lookup of its console (slot 0)", err);
         return -EBADF;
+    }
     struct ipc_message *m = &current->ipc.msg;
     m->label = label;
     m->badge = c->badge;
     m->has_cap = false;
     current->ipc.resumable = false; // the rest of this write is the kernel's to do
-    long err = endpoint_send((struct endpoint *)c->object, true, true);
+    err = endpoint_send((struct endpoint *)c->object, true, true);
     if (err == -EINTR)
         return err;
+    if (err == -ENOSYS)
+        report_unreachable("a call to the console server", err);
     if (err < 0)
         return -EIO; // the server died, or its endpoint is gone
     return (long)current->ipc.msg.label;

@@ -12,6 +12,9 @@
 #include "ipc/cap.h"
 #include "ipc/devmem.h"
 #include "ipc/endpoint.h"
+#include "arch/aarch64/sysreg.h"
+#include "dev/irq.h"
+#include "ipc/fastpath.h"
 #include "ipc/irq_line.h"
 #include "mm/memlayout.h"
 #include "platform/virt/board.h"
@@ -29,6 +32,25 @@ static void give(struct task *t, long slot, struct kobject *o, unsigned rights, 
     t->caps.used++;
 }
 
+// The console server runs alone, up to its first recv, before pid 1 runs at all: pid 1 then
+// starts on a system whose memory no longer changes under it (a test that counts free frames
+// from its first line must not see the server map its UART), and a tick that preempts the
+// server while it starts cannot let pid 1 in.  Runs on the boot (idle) task, like idle_loop.
+static void run_until_serving(struct task *first, struct task *server)
+{
+    sched_remove(first);
+    while (server->state != TASK_BLOCKED && server->state != TASK_ZOMBIE) {
+        irq_disable();
+        if (sched_has_runnable()) {
+            schedule();
+            continue;
+        }
+        wfi(); // the server sleeps (nothing it does at start should), so wait for a tick
+        irq_enable();
+    }
+    sched_enqueue(first);
+}
+
 void boot_servers_start(struct task *first)
 {
     static char *argv[] = {"console", NULL};
@@ -38,6 +60,7 @@ void boot_servers_start(struct task *first)
         power_exit(1);
     }
     struct task *console = task_by_pid(pid);
+    ipc_fastpath_init();
     struct endpoint *ep = endpoint_create();
     struct devmem *uart = devmem_create(UART0_PA, PAGE_SIZE);
     struct irq_line *uart_irq = irq_line_create(IRQ_UART0);
@@ -47,4 +70,5 @@ void boot_servers_start(struct task *first)
          true);
     give(console, CONSOLE_SLOT_IRQ, uart_irq ? &uart_irq->obj : NULL, RIGHT_RECV, true);
     give(first, SLOT_CONSOLE, &ep->obj, RIGHT_SEND | RIGHT_GRANT, false);
+    run_until_serving(first, console);
 }

@@ -93,6 +93,14 @@ void cap_delete(struct task *t, long slot)
     t->caps.used--;
 }
 
+void cap_clear_rights(struct kobject *o)
+{
+    for (int i = 0; i < NTASKS; i++)
+        for (int s = 0; s < CAP_SLOTS; s++)
+            if (tasks[i].state != TASK_UNUSED && tasks[i].caps.slot[s].object == o)
+                tasks[i].caps.slot[s].rights = 0;
+}
+
 void cap_delete_all(struct task *t)
 {
     for (long i = 0; i < CAP_SLOTS; i++)

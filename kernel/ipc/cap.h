@@ -44,6 +44,8 @@ long cap_install(struct task *t, const struct cap *c, bool original);
 long cap_install_new(struct task *t, struct kobject *o, unsigned rights);
 // Empties `slot` (which must hold a capability); an original takes its object with it.
 void cap_delete(struct task *t, long slot);
+// Takes every right from every capability to `o` (a reply whose caller died).
+void cap_clear_rights(struct kobject *o);
 // Deletes every capability `t` holds (exit).
 void cap_delete_all(struct task *t);
 // cap_mint: a copy of `slot` with fewer rights and perhaps a badge, in a free slot.

@@ -61,7 +61,7 @@ long endpoint_send(struct endpoint *ep, bool call, bool block)
     // off the queue and
     //   - for a send: wake it with result 0 (ipc_wake) and return 0;
     //   - for a call: it now holds self's reply right (reply_right_give), and self waits for
-    //     the reply: return ipc_block(IPC_REPLY, NULL, receiver), which runs the receiver at
+    //     the reply: return ipc_block(IPC_REPLY, &ep->obj, receiver), which runs the receiver at
     //     once (its result must be 0 before that: set receiver->ipc.result).
     // If none waits: -EAGAIN without `block`; else note whether this is a call
     // (self->ipc.is_call), join ep->senders and wait: ipc_block(IPC_SENDING, &ep->obj, NULL).
@@ -78,7 +78,7 @@ long endpoint_send(struct endpoint *ep, bool call, bool block)
         }
         reply_right_give(receiver, self);
         receiver->ipc.result = 0;
-        return ipc_block(IPC_REPLY, NULL, receiver);
+        return ipc_block(IPC_REPLY, &ep->obj, receiver);
     }
     if (!block)
         return -EAGAIN;

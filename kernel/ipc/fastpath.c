@@ -24,6 +24,7 @@
 #define FAST static inline __attribute__((always_inline))
 #include <stddef.h>
 #include "arch/aarch64/sysreg.h"
+#include "boot/bootargs.h"
 #include "ipc/endpoint.h"
 #include "ipc/fastpath.h"
 #include "ipc/notification.h"
@@ -100,6 +101,7 @@ FAST struct trapframe *fast_call(struct task *self, struct trapframe *tf)
     server->ipc.reply_lost = false;
     self->ipc.replier = server;
     self->ipc.waiting = IPC_REPLY;
+    self->ipc.waiting_on = &ep->obj;
     return switch_to(self, server);
 }
 
@@ -132,8 +134,17 @@ FAST struct trapframe *fast_reply_recv(struct task *self, struct trapframe *tf)
     return switch_to(self, caller);
 }
 
+static bool fastpath_off; // boot argument "nofastpath": every message takes the slow path
+
+void ipc_fastpath_init(void)
+{
+    fastpath_off = bootarg_flag("nofastpath");
+}
+
 struct trapframe *ipc_fastpath(struct trapframe *tf, uint64_t number)
 {
+    if (fastpath_off)
+        return NULL;
     struct task *self = current;
     if (number == SYS_ipc_call)
         return fast_call(self, tf);

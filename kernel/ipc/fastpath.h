@@ -11,4 +11,8 @@
 // runs now; otherwise NULL (and nothing has happened: trap_el0_sync takes the slow path).
 struct trapframe *ipc_fastpath(struct trapframe *tf, uint64_t number);
 
+// Reads the boot argument "nofastpath", which sends every message through the slow path
+// (endpoint.c, reply.c: the code a student writes), so graders can test it alone.
+void ipc_fastpath_init(void);
+
 #endif

@@ -10,8 +10,7 @@ void reply_right_give(struct task *server, struct task *caller)
     server->ipc.reply_lost = false; // a new right: the loss of the one before is not its
     server->ipc.reply_to = caller;
     caller->ipc.replier = server;
-    caller->ipc.waiting = IPC_REPLY;
-    caller->ipc.waiting_on = NULL;
+    caller->ipc.waiting = IPC_REPLY; // waiting_on stays: the endpoint the call went through
 }
 
 // Takes the right `server` holds: its caller, or NULL.

@@ -49,10 +49,8 @@ long sys_task_describe(struct trapframe *tf)
     info.pid = t->pid;
     info.parent = t->parent != NULL ? t->parent->pid : 0;
     info.state = state_of(t);
-    if (t->state == TASK_BLOCKED && t->ipc.waiting != IPC_REPLY && t->ipc.waiting_on != NULL)
+    if (t->state == TASK_BLOCKED && t->ipc.waiting_on != NULL)
         info.object = t->ipc.waiting_on->id;
-    if (t->state == TASK_BLOCKED && t->ipc.waiting == IPC_REPLY && t->ipc.replier != NULL)
-        info.object = (unsigned)t->ipc.replier->pid; // for REPLY: the pid of the server
     info.caps = (unsigned)t->caps.used;
     strlcpy(info.name, t->name, sizeof(info.name));
     long err = copy_to_user(tf->x[1], &info, sizeof(info));

@@ -96,7 +96,10 @@ void ipc_cancel(struct task *t)
             t->ipc.replier = NULL;
         }
         if (t->ipc.saved != NULL) {
+            // The server keeps the slot (so it is not reused under the server's feet) but
+            // it grants nothing any more: describe shows no rights, a send gets -ESRCH.
             t->ipc.saved->caller = NULL;
+            cap_clear_rights(&t->ipc.saved->obj);
             t->ipc.saved = NULL;
         }
         break;

@@ -78,6 +78,26 @@ void sched_run_next(struct task *t)
         queue_tail = t;
 }
 
+void sched_remove(struct task *t)
+{
+    struct task *prev = NULL;
+    for (struct task *p = queue_head; p != NULL; prev = p, p = p->run_next) {
+        if (p != t)
+            continue;
+        if (prev != NULL)
+            prev->run_next = t->run_next;
+        else
+            queue_head = t->run_next;
+        if (queue_tail == t)
+            queue_tail = prev;
+        t->run_next = NULL;
+        t->state = TASK_SLEEPING;
+        t->wait_channel = NULL;
+        return;
+    }
+    panic("sched_remove: task %d is not in the run queue", t->pid);
+}
+
 // Takes the task at the head of the queue; NULL if the queue is empty.
 static struct task *dequeue(void)
 {

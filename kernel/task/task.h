@@ -134,6 +134,9 @@ void sched_enqueue(struct task *t);
 // time slice: IPC's direct switch from caller to server and back (lab 5).  The caller then
 // calls schedule().
 void sched_run_next(struct task *t);
+// Takes the RUNNABLE task `t` out of the run queue: it is SLEEPING on nothing until
+// sched_enqueue (boot: pid 1 waits while the console server starts).
+void sched_remove(struct task *t);
 bool sched_has_runnable(void);
 // Starts a fresh time slice for `t`; sched_init reads the tick rate for it.
 void sched_start_slice(struct task *t);

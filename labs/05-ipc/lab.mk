@@ -22,10 +22,10 @@ KERNEL_SRCS += \
 	kernel/task/kill.c
 
 # The IPC fast path is the one part of the kernel built for speed rather than for stepping
-# through in GDB (kernel/ipc/fastpath.c says why).
-$(B)/kernel/ipc/fastpath.o: KCFLAGS += -O2
-# ... and so are the user side's message calls (user/lib/ipc.c).
-$(B)/u/user/lib/ipc.o: UCFLAGS += -O2 -momit-leaf-frame-pointer
+# through in GDB (kernel/ipc/fastpath.c says why), and so are the user side's message calls.
+FAST_SRCS += \
+	kernel/ipc/fastpath.c \
+	user/lib/ipc.c
 
 KERNEL_HDRS += \
 	kernel/uapi/ipc.h \
@@ -58,3 +58,18 @@ USER_PROGS += \
 
 LAB_DOCS += \
 	docs/protocols/console.md
+
+# This lab's test programs (grade/test_lab05_ipc.py runs them; labs/05-ipc/ipctest.h is
+# their shared header).
+USER_PROGS += \
+	labs/05-ipc/pingpong.c \
+	labs/05-ipc/manyclients.c \
+	labs/05-ipc/rights.c \
+	labs/05-ipc/transfer.c \
+	labs/05-ipc/deadpeer.c \
+	labs/05-ipc/notify.c \
+	labs/05-ipc/ipcregs/ \
+	labs/05-ipc/coninput.c \
+	labs/05-ipc/congarbage.c \
+	labs/05-ipc/conkill.c \
+	labs/05-ipc/ipcbench.c

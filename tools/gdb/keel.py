@@ -9,7 +9,9 @@
                     for user ones) and show each level's descriptor and the permissions
                     (from lab 1 on: the boot table too)
     keel-tf [ADDR]  a trap frame (default: the one the current exception saved; lab 3 on)
-    keel-tasks      the task table: pid, state, name, kernel stack (lab 4 on)
+    keel-tasks      the task table: pid, state, name, kernel stack (lab 4 on), and what a
+                    blocked task waits for in IPC (lab 5 on)
+    keel-caps PID   a task's capability table: slot, type, rights, badge, object (lab 5 on)
     keel-user NAME  load the symbols of user program NAME (build/labN/user/NAME.elf),
                     in place of the previous program's
 Commands a lab's kernel cannot support yet say so and which lab adds what they need.
@@ -202,7 +204,58 @@ class KeelTasks(gdb.Command):
                 continue
             mark = "*" if int(t.address) == current else " "
             print(f"{mark}{i:3}  {int(t['pid']):4}  {state:14}  {t['name'].string():16}  "
-                  f"0x{int(t['kstack_top']) & (2**64 - 1):016x}  {int(t['asid'])}")
+                  f"0x{int(t['kstack_top']) & (2**64 - 1):016x}  {int(t['asid'])}"
+                  f"{ipc_state(t)}")
+
+
+def ipc_state(t):
+    """What a TASK_BLOCKED task waits for in IPC (lab 5's struct task_ipc), or ''."""
+    if str(t["state"]) != "TASK_BLOCKED":
+        return ""
+    ipc = t["ipc"]
+    waiting = str(ipc["waiting"])
+    if waiting == "IPC_REPLY":
+        replier = ipc["replier"]
+        who = f"pid {int(replier['pid'])}" if int(replier) else "a saved reply capability"
+        return f"  waits for the reply held by {who}"
+    on = ipc["waiting_on"]
+    what = {"IPC_SENDING": "sending on", "IPC_RECEIVING": "receiving on",
+            "IPC_NOTIFY": "waiting on notification"}.get(waiting, waiting)
+    return f"  {what} object {int(on['id']) if int(on) else '?'}"
+
+
+class KeelCaps(gdb.Command):
+    """keel-caps PID: the capability table of task PID, kernel/ipc/cap.h (lab 5 on)."""
+
+    TYPES = {1: "endpoint", 2: "notification", 3: "irq", 4: "devmem", 5: "reply"}
+    RIGHTS = [(1, "send"), (2, "recv"), (4, "grant"), (8, "map-read"), (16, "map-write")]
+
+    def __init__(self):
+        super().__init__("keel-caps", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        tasks = gdb.parse_and_eval("tasks")
+        if not arg.strip().isdigit():
+            raise gdb.GdbError("usage: keel-caps PID")
+        for i in range(tasks.type.range()[1] + 1):
+            t = tasks[i]
+            if str(t["state"]) != "TASK_UNUSED" and int(t["pid"]) == int(arg):
+                break
+        else:
+            raise gdb.GdbError(f"keel-caps: no task with pid {arg}")
+        try:
+            slots = t["caps"]["slot"]
+        except gdb.error:
+            raise gdb.GdbError("keel-caps: this kernel has no capabilities (lab 5 adds them)")
+        print("slot  type          rights                      badge    object  original")
+        for n in range(slots.type.range()[1] + 1):
+            c = slots[n]
+            if int(c["object"]) == 0:
+                continue
+            obj = c["object"].dereference()
+            rights = ",".join(name for bit, name in self.RIGHTS if int(c["rights"]) & bit)
+            print(f"{n:4}  {self.TYPES.get(int(obj['type']), '?'):12}  {rights:26}  "
+                  f"{int(c['badge']):6}  {int(obj['id']):6}  {'yes' if bool(c['original']) else ''}")
 
 
 class KeelUser(gdb.Command):
@@ -453,6 +506,7 @@ KeelSym()
 KeelPt()
 KeelTf()
 KeelTasks()
+KeelCaps()
 KeelUser()
 KeelWhoWrote()
 KeelBackToFault()

@@ -16,7 +16,7 @@ static unsigned int console_object(void)
     return info.object;
 }
 
-// What a task is doing, in words, into buf.
+// What a task is doing, in words, into buf: "receiving on object 5 (the console)".
 static void describe_state(const struct task_info *t, unsigned int console, char *buf, size_t size)
 {
     static const char *const words[] = {
@@ -24,19 +24,19 @@ static void describe_state(const struct task_info *t, unsigned int console, char
         [TASK_STATE_RUNNING] = "running",
         [TASK_STATE_SLEEPING] = "sleeping",
         [TASK_STATE_ZOMBIE] = "exited, waiting for its parent",
-        [TASK_STATE_SENDING] = "blocked in send on object",
-        [TASK_STATE_RECEIVING] = "receiving on object",
-        [TASK_STATE_REPLY] = "blocked in call on object",
-        [TASK_STATE_NOTIFY] = "waiting on notification",
+        [TASK_STATE_SENDING] = "blocked in send",
+        [TASK_STATE_RECEIVING] = "receiving",
+        [TASK_STATE_REPLY] = "blocked in call",
+        [TASK_STATE_NOTIFY] = "waiting for a notification",
     };
     const char *what = "in an unknown state";
     if (t->state < sizeof(words) / sizeof(words[0]) && words[t->state])
         what = words[t->state];
-    if (t->object == 0)
+    if (t->object == 0) // not blocked on an object (or the kernel does not say which)
         snprintf(buf, size, "%s", what);
     else
-        snprintf(buf, size, "%s%s %u%s", what, t->state == TASK_STATE_SLEEPING ? " on object" : "",
-                 t->object, t->object == console ? " (the console)" : "");
+        snprintf(buf, size, "%s on object %u%s", what, t->object,
+                 t->object == console ? " (the console)" : "");
 }
 
 int main(int argc, char **argv)

@@ -88,6 +88,10 @@ long devmem_map(int slot, unsigned long va); // returns va
 int task_describe(int index, struct task_info *info);
 int kill(int pid, int sig);
 int spawn_caps(const char *path, char *const argv[], const long *caps, int ncaps);
+
+// The kernel's counts of frames, tasks, objects and capabilities (for tests that look for
+// leaks: the same numbers before and after).
+int keel_stats(struct keel_stats *stats);
 #endif
 
 // Reads the PMU's instruction counter (kernel enables it for EL0; counts only with QEMU's

@@ -1,5 +1,6 @@
 // ipc.c — wrappers of the lab-5 system calls: capabilities, IPC, notifications, IRQs,
-// device memory, and the tools' calls (task_describe, kill, spawn with capabilities).
+// device memory, and the tools' calls (task_describe, kill, spawn with capabilities,
+// keel_stats).
 //
 // docs/syscalls.md ("Capabilities and IPC") is the reference; kernel/uapi/ipc.h has the
 // numbers.  Most calls take at most three arguments and return one result, so syscall6 (as
@@ -173,4 +174,9 @@ int kill(int pid, int sig)
 int spawn_caps(const char *path, char *const argv[], const long *caps, int ncaps)
 {
     return (int)syscall6(SYS_spawn, (long)path, (long)argv, (long)caps, ncaps, 0, 0);
+}
+
+int keel_stats(struct keel_stats *stats)
+{
+    return (int)syscall6(SYS_keel_stats, (long)stats, 0, 0, 0, 0, 0);
 }

@@ -673,10 +673,15 @@ void peer_killed(int pid)
         settle(p, SIGKILL);
         held = HELD_LOST;
         return;
-    case PS_SAVED:
-        for (int i = 0; i < MAX_OBJECTS; i++)
-            if (objects[i].live && objects[i].type == CAP_REPLY && objects[i].caller == pid)
+    case PS_SAVED: // the CAP_REPLY stays, with no rights: a send on it gets ESRCH
+        for (int i = 0; i < MAX_OBJECTS; i++) {
+            if (objects[i].live && objects[i].type == CAP_REPLY && objects[i].caller == pid) {
                 objects[i].caller = 0;
+                for (int s = 0; s < CAP_SLOTS; s++)
+                    if (table[s].object == i)
+                        table[s].rights = 0;
+            }
+        }
         break;
     case PS_DOOMING:
         destroy_object(p->doom_object); // its original goes with it, and our copy
@@ -721,10 +726,9 @@ int peer_state_of(int pid, unsigned *object)
         *object = kernel_id_of(p->inbox_object);
         return TASK_STATE_SENDING;
     case PS_HELD:
-        *object = (unsigned)getpid(); // the pid of the server holding its reply right: us
+    case PS_SAVED: // waiting for its reply: the endpoint its call went through
+        *object = kernel_id_of(p->inbox_object);
         return TASK_STATE_REPLY;
-    case PS_SAVED:
-        return TASK_STATE_REPLY; // object 0: the right is a CAP_REPLY now
     default:
         return 0;
     }

@@ -125,15 +125,17 @@ static void remove_reader(unsigned long i)
     nreaders--;
 }
 
-// Forgets readers whose reply capability is gone: a slot that no longer holds a CAP_REPLY
-// (the kernel may empty it when the caller dies), or that ipc_save_reply has just handed
-// out again (so the entry that named it is stale).  Slots are never compared otherwise.
+// Forgets readers whose reply capability is no use any more: its slot no longer holds a
+// CAP_REPLY with the right to send (a kernel may empty the slot, or take the right away,
+// when the caller dies), or ipc_save_reply has just handed the slot out again (so the entry
+// that named it is stale).
 static void forget_stale_readers(long new_slot)
 {
     for (unsigned long i = 0; i < nreaders;) {
         long slot = readers[(first_reader + i) % CONSOLE_MAX_READERS].reply_slot;
         struct cap_info info;
-        if (slot == new_slot || cap_describe((int)slot, &info) != 0 || info.type != CAP_REPLY)
+        if (slot == new_slot || cap_describe((int)slot, &info) != 0 || info.type != CAP_REPLY ||
+            !(info.rights & RIGHT_SEND))
             remove_reader(i);
         else
             i++;
