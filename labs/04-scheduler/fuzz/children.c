@@ -249,6 +249,32 @@ int any_child(void)
     return count > 0 ? kids[random_below((uint64_t)count)].pid : 0;
 }
 
+// After a failure: children that have ended are reaped without waiting, and without
+// checking how they ended (the fuzzer's picture of its peers may be wrong by now).
+void reap_ended_quietly(void)
+{
+    int pid, status;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        child_any_status(pid);
+        child_reaped(pid);
+    }
+}
+
+// ... and at the end, every child still running is killed (whatever the fuzzer thought of
+// it), found in the kernel's task table: only ever our own children.
+void kill_all_children(void)
+{
+    struct task_info info;
+    int me = getpid();
+    for (int i = 1; i < 64; i++) {
+        if (task_describe(i, &info) > 0 && info.parent == me &&
+            info.state != TASK_STATE_ZOMBIE) {
+            kill(info.pid, SIGKILL);
+            child_any_status(info.pid);
+        }
+    }
+}
+
 static int my_index;
 
 void task_table_init(void)

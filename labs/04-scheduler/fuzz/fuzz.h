@@ -338,6 +338,8 @@ int my_task_index(void);
 
 #define RIGHTS_SRG (RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT) // what a new object's original has
 void child_any_status(int pid); // after a failure: whatever it ends with is not checked
+void reap_ended_quietly(void);   // after a failure: reap what has ended, unchecked
+void kill_all_children(void);    // after a failure, at the end: so that all can be reaped
 
 // calls5.c
 extern const struct call_info calls5[];

@@ -232,7 +232,10 @@ static void prepare(enum call_kind kind, int combination)
     // Peers that have done their part are reaped now and then: task slots are few.
     while (live_children() > MAX_LIVE_CHILDREN && reapable_children() > 0) {
         build_wait_any(&helper);
-        make_call(&helper);
+        if (make_call(&helper) == NOT_MADE) { // after a failure: no waiting
+            reap_ended_quietly();
+            break;
+        }
     }
     // A wait4 that waits finds a child that ends (peers that block do not).
     if (kind == CALL_WAIT4 && live_children() > 0 && reapable_children() == 0) {
@@ -380,6 +383,8 @@ int main(int argc, char **argv)
     peers_teardown(); // every peer told to end (or killed), every object deleted
     caps_teardown();
     peers_check_settled();
+    if (caps_degraded())
+        kill_all_children();
 #endif
     failures += reap_all_children(&started, &reaped);
     unsigned long after = free_frames();

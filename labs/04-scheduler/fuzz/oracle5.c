@@ -411,7 +411,9 @@ static void predict_notify(const struct call *c, struct expected *e)
         return;
     }
     e->value = (long)objects[o].word;
-    if (c->kind == CALL_NOTIFY_WAIT && objects[o].word == 0) {
+    if (c->kind == CALL_NOTIFY_WAIT && caps_degraded()) {
+        e->verdict = WOULD_BLOCK; // the word may not be what we think any more
+    } else if (c->kind == CALL_NOTIFY_WAIT && objects[o].word == 0) {
         if (objects[o].owner_peer > 0 && !caps_degraded()) {
             plan.doomed = true;
             plan.doomed_object = o;

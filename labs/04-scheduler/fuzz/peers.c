@@ -816,14 +816,16 @@ void peers_teardown(void)
 }
 
 // After caps_teardown: anything still not settled is a failure (and is killed).  After an
-// earlier failure a doomer may still wait for a call that was not made: it is killed quietly.
+// earlier failure the fuzzer no longer knows where its peers are: all are killed quietly,
+// so that reaping them cannot wait for ever.
 void peers_check_settled(void)
 {
     for (int i = 0; i < MAX_PEERS; i++) {
         struct peer *p = &peers[i];
-        if (p->state == PS_FREE || p->state == PS_SETTLED || !is_child(p->pid))
+        if (p->state == PS_FREE || !is_child(p->pid) ||
+            (p->state == PS_SETTLED && !caps_degraded()))
             continue;
-        if (p->state == PS_DOOMING && caps_degraded()) {
+        if (caps_degraded()) { // after a failure: where each peer is may be wrong
             kill(p->pid, SIGKILL);
             settle(p, SIGKILL);
             child_any_status(p->pid);
