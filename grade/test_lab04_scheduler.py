@@ -476,13 +476,41 @@ def documented_errors(lab):
     return table
 
 
-def expect_or_explain(k, pattern, hint, **options):
-    """k.expect, with `hint` added to a failure (how to reproduce it)."""
+def expect_or_explain(k, pattern, hint, retrace=None, **options):
+    """k.expect, with `hint` added to a failure (how to reproduce it), and what `retrace()`
+    says (a rerun that names the call the kernel never came back from)."""
     try:
         return k.expect(pattern, **options)
     except pytest.fail.Exception as failure:
         message = str(failure)
-    pytest.fail(f"{message}\n{hint}", pytrace=False)
+    found = ""
+    if retrace is not None:
+        fails = re.findall(r"^fuzz: FAIL .*$", k.output, re.M)
+        if fails:
+            found = "Before that, the fuzzer found:\n" + "".join(f"    {line}\n"
+                                                             for line in fails[:6])
+        found += retrace()
+    pytest.fail(f"{message}\n{found}{hint}", pytrace=False)
+
+
+def last_fuzz_call(keel, command, seed):
+    """When the fuzzer never got to its summary (the kernel faulted, or hung): the same run
+    again with `trace`, which prints each call, its classes and what the oracle expects before
+    making it; the last one printed is the call the kernel never returned from."""
+    k = run_program(keel, f"{command} trace", bootargs=f"nonce={seed}",
+                    icount="shift=0,sleep=off")
+    k.send("typed ahead: read must not see this")
+    try:
+        k.expect(r"^fuzz: seed %d: .*$" % seed, timeout=45, what="the traced run's summary")
+        return "(A rerun with 'trace' got to its summary: the stop depends on timing.)\n"
+    except pytest.fail.Exception:
+        pass
+    calls = re.findall(r"^fuzz: call \d+: .*$", k.output, re.M)
+    fault = re.findall(r"^Kernel fault: .*$|^  pc \(ELR_EL1\) .*$", k.output, re.M)
+    if not calls:
+        return ""
+    return (f"A rerun with 'trace' stopped after\n    {calls[-1]}\n" +
+            "".join(f"    {line.strip()}\n" for line in fault[:2]))
 
 
 @pytest.mark.points(10)
@@ -510,7 +538,8 @@ def test_syscall_fuzzer_finds_nothing(keel):
            r"free frames (\d+) before, (\d+) after"
            r"(?:; objects (\d+) before, (\d+) after; caps (\d+) before, (\d+) after; "
            r"kmalloc objects (\d+) before, (\d+) after)?$" % seed, hint, timeout=30,
-        what="the fuzzer's summary", section=section)
+        retrace=lambda: last_fuzz_call(keel, command, seed), what="the fuzzer's summary",
+        section=section)
     calls, failures, made, total, left_out, started, reaped, before, after = map(
         int, summary.groups()[:9])
     counts = summary.groups()[9:]

@@ -185,9 +185,10 @@ long make_call(const struct call *c)
     uint64_t sp_before;
     load_registers(c, &in);
     if (trace) { // to find the call that never returns, when one does not
-        char description[512];
+        char description[640], expected[128];
         describe_call(c, description, sizeof(description));
-        printf("fuzz: call %d: %s\n", calls_made, description);
+        describe_expected(&e, expected, sizeof(expected));
+        printf("fuzz: call %d: %s: expecting %s\n", calls_made, description, expected);
     }
     long result = fuzz_svc(&in, &out, &sp_before);
     calls_made++;
