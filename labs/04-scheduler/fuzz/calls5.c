@@ -57,6 +57,8 @@ enum sc {
     SC_NT_QUIET,
     SC_NT_NO_RECV_BITS,
     SC_NT_BOUND_BADGED,
+    SC_NT_SERVED,
+    SC_NT_WAITED,
     SC_NT_BOUND_BITS,
     SC_NT_BOUND,
     SC_NT_UNBOUND,
@@ -104,6 +106,8 @@ static const char *const sc_names[NSC] = {
     [SC_NT_QUIET] = "notification without bits",
     [SC_NT_NO_RECV_BITS] = "notification copy without recv, bits set",
     [SC_NT_BOUND_BADGED] = "bound notification copy, badged",
+    [SC_NT_SERVED] = "copy, badged, of a notification bound to an endpoint a server waits on",
+    [SC_NT_WAITED] = "copy, badged, of a notification a peer waits on",
     [SC_NT_BOUND_BITS] = "bound notification with bits",
     [SC_NT_BOUND] = "bound notification's original",
     [SC_NT_UNBOUND] = "unbound notification",
@@ -193,6 +197,12 @@ static int sc_ensure(int sc)
         return copy_slot(FX_NT, RIGHT_SEND, true);
     case SC_NT_BOUND_BADGED:
         return copy_slot(FX_BOUND_NT, RIGHT_SEND, true);
+    case SC_NT_SERVED:
+        ensure_server(false);
+        return copy_slot(FX_SERVED_NT, RIGHT_SEND, true);
+    case SC_NT_WAITED:
+        ensure_waiter();
+        return copy_slot(FX_WAITED_NT, RIGHT_SEND, true);
     case SC_NT_BOUND_BITS:
         set_word(FX_BOUND_NT, true);
         return fixture_slot(FX_BOUND_NT);
@@ -283,7 +293,7 @@ SCLIST(nbrecv_slots, BAD5, SC_EMPTY, SC_EP, SC_SENDER, SC_SENDER_FULL_TABLE, SC_
        SC_PASSER_FULL_TABLE, SC_NO_RECV, SC_BOUND_BITS, SC_BOUND_QUIET, SC_SERVED_NO_SEND, SC_NT,
        SC_REPLY);
 SCLIST(signal_slots, BAD5, SC_EMPTY, SC_NT, SC_NT_BADGED, SC_NT_BADGED_NO_SEND, SC_NT_BOUND_BADGED,
-       SC_EP, SC_REPLY);
+       SC_NT_SERVED, SC_NT_WAITED, SC_EP, SC_REPLY);
 SCLIST(wait_slots, BAD5, SC_EMPTY, SC_NT_BITS, SC_NT_NO_RECV_BITS, SC_NT_BOUND_BITS, SC_DOOMED_NT,
        SC_EP, SC_REPLY);
 SCLIST(poll_slots, BAD5, SC_EMPTY, SC_NT_BITS, SC_NT_QUIET, SC_NT_NO_RECV_BITS, SC_NT_BOUND_BITS,

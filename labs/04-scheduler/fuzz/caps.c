@@ -35,6 +35,8 @@ static const unsigned fixture_types[NFIXTURES] = {
     [FX_IN_HOLD] = CAP_ENDPOINT,  [FX_IN_HOLD_FULL] = CAP_ENDPOINT, [FX_IN_DOOM] = CAP_ENDPOINT,
     [FX_IN_DOOM_NT] = CAP_ENDPOINT, [FX_BOUND_EP] = CAP_ENDPOINT,
     [FX_BOUND_NT] = CAP_NOTIFICATION, [FX_NT] = CAP_NOTIFICATION, [FX_NT_PASS] = CAP_NOTIFICATION,
+    [FX_IN_WAIT] = CAP_ENDPOINT, [FX_SERVED_NT] = CAP_NOTIFICATION,
+    [FX_WAITED_NT] = CAP_NOTIFICATION,
 };
 
 static const char *const type_names[] = {"empty", "endpoint", "notification", "IRQ line",
@@ -366,17 +368,23 @@ static int plain_fixture_slot(enum fixture f)
     return pin(s);
 }
 
-// FX_BOUND_NT is bound to FX_BOUND_EP: both made, and bound, whichever was destroyed.
+// FX_BOUND_NT is bound to FX_BOUND_EP, FX_SERVED_NT to FX_SERVED: both made, and bound,
+// whichever was destroyed.
 int fixture_slot(enum fixture f)
 {
-    if (f != FX_BOUND_EP && f != FX_BOUND_NT)
+    enum fixture fe, fn;
+    if (f == FX_BOUND_EP || f == FX_BOUND_NT)
+        fe = FX_BOUND_EP, fn = FX_BOUND_NT;
+    else if (f == FX_SERVED || f == FX_SERVED_NT)
+        fe = FX_SERVED, fn = FX_SERVED_NT;
+    else
         return plain_fixture_slot(f);
-    int ep = plain_fixture_slot(FX_BOUND_EP), nt = plain_fixture_slot(FX_BOUND_NT);
+    int ep = plain_fixture_slot(fe), nt = plain_fixture_slot(fn);
     int e = table[ep].object, n = table[nt].object;
     if ((objects[e].bound != n || objects[n].bound != e) &&
         helper(CALL_NOTIFY_BIND, (uint64_t)nt, (uint64_t)ep, 0) != 0)
-        fail_other("FUZZER: could not bind the bound pair");
-    return f == FX_BOUND_EP ? ep : nt;
+        fail_other("FUZZER: could not bind a notification to its endpoint");
+    return f == fe ? ep : nt;
 }
 
 static uint64_t new_badge(void)

@@ -350,7 +350,7 @@ bool combination_needs_full_table(enum call_kind kind, int combination);
 void build_call5(struct call *c);
 
 // caps.c: the fuzzer's own capability table, as it must be.
-#define NFIXTURES 14
+#define NFIXTURES 17
 enum fixture {
     FX_EP,       // an endpoint nobody else holds: sends and receives on it find nobody
     FX_SERVED,   // the endpoint the server peer receives on
@@ -362,10 +362,13 @@ enum fixture {
     FX_IN_HOLD_FULL, // the same, callers with no free slot
     FX_IN_DOOM,  // peers hand the fuzzer copies of endpoints they will destroy
     FX_IN_DOOM_NT, // ... and of notifications
+    FX_IN_WAIT,  // the waiter peer tells the fuzzer what its notify_wait returned
     FX_BOUND_EP, // an endpoint with a notification bound to it
     FX_BOUND_NT, // that notification
     FX_NT,       // a notification
     FX_NT_PASS,  // the notification pass peers send copies of
+    FX_SERVED_NT, // a notification bound to FX_SERVED: a signal wakes the server in its recv
+    FX_WAITED_NT, // the notification the waiter peer waits on
 };
 enum role { ROLE_FREE, ROLE_INHERITED, ROLE_FIXTURE, ROLE_COPY, ROLE_FILLER, ROLE_SCRATCH };
 #define MAX_OBJECTS 200
@@ -468,6 +471,10 @@ void saved_replied(int pid, const uint64_t reply[8], long result, bool passed);
 void saved_dropped(int pid); // its CAP_REPLY deleted: EPIPE
 void peer_killed(int pid);   // SIGKILL
 void peers_object_destroyed(int object); // an inbox or a served endpoint: its peers end
+void ensure_waiter(void); // a peer waiting in notify_wait on FX_WAITED_NT
+// A signal went to a notification: the peer it wakes, if any, gets the word (peers.c says
+// who, and checks what they did with it).
+void peers_signalled(int object);
 bool is_inbox(int fixture);
 void doomed_done(int object);
 // The server's answer to a message (both sides compute it).

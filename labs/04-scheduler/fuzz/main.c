@@ -48,9 +48,27 @@ uint64_t random_below(uint64_t n)
     return n == 0 ? 0 : random64() % n;
 }
 
-static void fail(const struct call *c, const char *what)
+// The combination being made (build, call, what follows it): a helper call's failure says
+// which one it was for.
+static struct call in_progress;
+static bool making;
+
+static void describe_in_progress(char *buf, size_t size)
 {
     char description[640];
+    buf[0] = '\0';
+    if (!making)
+        return;
+    describe_call(&in_progress, description, sizeof(description));
+    char *end = strchr(description, ')'); // its name and classes are enough
+    if (end != NULL)
+        end[1] = '\0';
+    snprintf(buf, size, " [making: %s]", description);
+}
+
+static void fail(const struct call *c, const char *what)
+{
+    char description[640], context[400] = "";
     failures++;
 #if LAB >= 5
     caps_degrade(); // what the fuzzer knows of its capabilities may be wrong from now on
@@ -58,19 +76,23 @@ static void fail(const struct call *c, const char *what)
     if (failures > MAX_REPORTED)
         return;
     describe_call(c, description, sizeof(description));
-    printf("\nfuzz: FAIL call %d (to reproduce: fuzz %lu %lu): %s: %s\n", calls_made, seed, count,
-           description, what);
+    if (c->combination < 0)
+        describe_in_progress(context, sizeof(context));
+    printf("\nfuzz: FAIL call %d (to reproduce: fuzz %lu %lu): %s%s: %s\n", calls_made, seed, count,
+           description, context, what);
 }
 
 void fail_other(const char *what)
 {
+    char context[400];
     failures++;
 #if LAB >= 5
     caps_degrade();
 #endif
+    describe_in_progress(context, sizeof(context));
     if (failures <= MAX_REPORTED)
-        printf("\nfuzz: FAIL after call %d (to reproduce: fuzz %lu %lu): %s\n", calls_made, seed,
-               count, what);
+        printf("\nfuzz: FAIL after call %d (to reproduce: fuzz %lu %lu)%s: %s\n", calls_made, seed,
+               count, context, what);
 }
 
 // The registers for the call: its number and arguments, and a pattern in all the others.
@@ -373,9 +395,15 @@ int main(int argc, char **argv)
             enum call_kind kind = (enum call_kind)(schedule[i] >> 16);
             int combination = (int)(schedule[i] & 0xffff);
             struct call c;
+            memset(&in_progress, 0, sizeof(in_progress));
+            in_progress.kind = kind;
+            in_progress.combination = combination;
+            build_classes(&in_progress);
+            making = true;
             prepare(kind, combination);
             build_call(kind, combination, &c);
             make_call(&c);
+            making = false;
         }
     }
     uint64_t spent = instructions() - start;

@@ -831,8 +831,10 @@ void apply5(const struct call *c, const struct expected *e, long result, const s
         }
         break;
     case CALL_NOTIFY_SIGNAL:
-        if (result == 0 && plan.via != NULL)
+        if (result == 0 && plan.via != NULL) {
             objects[plan.via->object].word |= plan.via->badge;
+            peers_signalled(plan.via->object); // last: it may make helper calls
+        }
         break;
     case CALL_NOTIFY_WAIT:
     case CALL_NOTIFY_POLL:

@@ -13,6 +13,10 @@
 //   fullcall     the same with its table full: a reply with a capability cannot land
 //   doom-ep, doom-nt  creates an endpoint (notification), sends the fuzzer a copy, waits until
 //                the fuzzer is blocked on it, and destroys it (-EIDRM); again and again
+//   wait         waits in notify_wait on FX_WAITED_NT and sends the fuzzer the word it got,
+//                again and again: a signal to a notification somebody waits on
+// The server's endpoint has a notification bound to it (FX_SERVED_NT): a signal to it wakes
+// the server in its recv (IPC_NOTIFIED), and the word goes into what its replies say.
 // A client's messages are drawn from its seed and round, and word 3 of each says how its
 // previous round ended (the fold of the reply it got, or 100 + errno), so the fuzzer checks
 // every reply it sent as the caller got it.  A client ends when its inbox goes (EIDRM, or
@@ -33,10 +37,11 @@
 #define HELD_LOST_TOLD NHELD         // lost, and ipc_reply has said so (ESRCH)
 
 enum peer_kind { PK_SERVER, PK_FULL_SERVER, PK_SENDER, PK_PASSER, PK_CALLER, PK_FULL_CALLER,
-                 PK_DOOM_EP, PK_DOOM_NT, NKINDS };
-static const char *const kind_names[NKINDS] = {"server", "fullserver", "send",    "pass",
-                                               "call",   "fullcall",   "doom-ep", "doom-nt"};
-enum peer_state { PS_FREE, PS_QUEUED, PS_HELD, PS_SAVED, PS_SERVING, PS_DOOMING, PS_SETTLED };
+                 PK_DOOM_EP, PK_DOOM_NT, PK_WAITER, NKINDS };
+static const char *const kind_names[NKINDS] = {"server", "fullserver", "send",    "pass", "call",
+                                               "fullcall", "doom-ep",  "doom-nt", "wait"};
+enum peer_state { PS_FREE, PS_QUEUED, PS_HELD, PS_SAVED, PS_SERVING, PS_DOOMING, PS_WAITING,
+                  PS_SETTLED };
 
 const char *const held_names[NHELD] = {"none held", "held", "held, its caller's table full",
                                        "held, its caller killed"};
@@ -53,6 +58,7 @@ struct peer {
     uint64_t pass_badge; // passers: their copy of FX_NT_PASS
     unsigned seq;        // order of arrival in its inbox
     int doom_object;     // doomers: this round's object, once the fuzzer has a copy
+    int waited_object;   // the waiter: the notification it waits on
 };
 static struct peer peers[MAX_PEERS];
 static unsigned next_seq;
@@ -111,6 +117,13 @@ static void server_answer(uint64_t *hash, uint64_t *count, const uint64_t msg[6]
     reply[5] = msg[2] ^ msg[3] ^ msg[4] ^ msg[5];
 }
 
+// The server's record of a notification it received (IPC_NOTIFIED, the word in x6).
+static void server_notified(uint64_t *hash, uint64_t *count, uint64_t word)
+{
+    *hash = mix(mix(*hash, IPC_NOTIFIED), word);
+    *count += 1;
+}
+
 uint64_t reply_fold(const uint64_t regs[8])
 {
     uint64_t h = HASH_INIT;
@@ -132,6 +145,11 @@ static int serve(bool full)
     for (;;) {
         if (res == -EIDRM || res == -EBADF) // the endpoint destroyed: the end
             return 0;
+        if (res == IPC_NOTIFIED) { // the bound notification's word, not a message
+            server_notified(&hash, &count, m.badge);
+            res = ipc_recv(1, &m);
+            continue;
+        }
         if (res != 0)
             return res < 0 ? ERR_EXIT(-res) : 99;
         struct cap_info info;
@@ -221,6 +239,27 @@ static int client(enum peer_kind kind, uint64_t seed, unsigned long index)
     }
 }
 
+// The waiter: what each notify_wait returned goes to the fuzzer as word 3 of a message.  It
+// ends (0) when its notification or its inbox goes.
+static int waiter(uint64_t seed)
+{
+    uint64_t msg[6];
+    for (uint64_t round = 0;; round++) {
+        long word = notify_wait(1);
+        if (word < 0)
+            return word == -EIDRM || word == -EBADF ? 0 : ERR_EXIT(-word);
+        client_message(seed, round, (uint64_t)word, msg);
+        struct ipc_msg m;
+        m.label = (long)msg[1];
+        for (int i = 0; i < IPC_WORDS; i++)
+            m.w[i] = msg[2 + i];
+        m.cap = CAP_NONE;
+        long r = ipc_send(2, &m);
+        if (r != 0)
+            return r == -EIDRM || r == -EBADF ? 0 : ERR_EXIT(-r);
+    }
+}
+
 int peer_main(int argc, char **argv)
 {
     for (int k = 0; k < NKINDS && argc >= 3; k++) {
@@ -231,6 +270,8 @@ int peer_main(int argc, char **argv)
         unsigned long seed, index;
         if (argc != 5 || parse_u64(argv[3], &seed) != 0 || parse_u64(argv[4], &index) != 0)
             return 97;
+        if (k == PK_WAITER)
+            return waiter(seed);
         return client((enum peer_kind)k, seed, index);
     }
     return 95;
@@ -282,7 +323,7 @@ static void abandon(struct peer *p, const char *why)
 
 bool is_inbox(int f)
 {
-    return f >= FX_IN_SEND && f <= FX_IN_DOOM_NT;
+    return f >= FX_IN_SEND && f <= FX_IN_WAIT;
 }
 
 static unsigned kernel_id_of(int object)
@@ -362,9 +403,16 @@ static struct peer *spawn_peer(enum peer_kind kind, enum fixture where)
     p->kind = kind;
     p->inbox = where;
     p->doom_object = -1;
+    p->waited_object = -1;
     p->seed = random64();
     if (is_server(p)) {
         caps[1] = fixture_slot(where);
+    } else if (kind == PK_WAITER) {
+        caps[1] = copy_slot(FX_WAITED_NT, RIGHT_RECV, false);
+        p->waited_object = table[caps[1]].object;
+        caps[2] = copy_slot(where, RIGHT_SEND, true);
+        p->badge = table[caps[2]].badge;
+        ncaps = 3;
     } else {
         bool grant = kind == PK_PASSER || kind == PK_DOOM_EP || kind == PK_DOOM_NT;
         caps[1] = copy_slot(where, RIGHT_SEND | (grant ? RIGHT_GRANT : 0), true);
@@ -376,7 +424,7 @@ static struct peer *spawn_peer(enum peer_kind kind, enum fixture where)
             ncaps = 3;
         }
     }
-    p->inbox_object = table[caps[1]].object;
+    p->inbox_object = table[caps[kind == PK_WAITER ? 2 : 1]].object;
     char seed[24], index[24];
     snprintf(seed, sizeof(seed), "0x%lx", p->seed);
     snprintf(index, sizeof(index), "%d", my_task_index());
@@ -439,6 +487,12 @@ void server_expect(bool full, const uint64_t in[8], uint64_t badge, bool pass,
     reply[7] = (uint64_t)CAP_NONE;
 }
 
+// The server's notification (bound to its endpoint) was signalled while it waited in recv.
+static void server_took_notification(bool full, uint64_t word)
+{
+    server_notified(&servers[full].hash, &servers[full].count, word);
+}
+
 void server_took(bool full, const uint64_t in[8], uint64_t badge, const struct slot *passed)
 {
     struct server *s = &servers[full];
@@ -462,6 +516,8 @@ static enum peer_kind client_kind(enum fixture inbox)
         return PK_DOOM_EP;
     case FX_IN_DOOM_NT:
         return PK_DOOM_NT;
+    case FX_IN_WAIT:
+        return PK_WAITER;
     default:
         return PK_CALLER;
     }
@@ -576,6 +632,13 @@ void peer_taken(struct peer *p, bool as_caller)
         held = p->kind == PK_FULL_CALLER ? HELD_FULL : HELD_LIVE;
     } else if (p->kind == PK_DOOM_EP || p->kind == PK_DOOM_NT) {
         p->state = PS_DOOMING; // its round ends once it has destroyed its object
+    } else if (p->kind == PK_WAITER) {
+        p->round++;
+        p->state = PS_WAITING; // back to notify_wait
+        if (p->waited_object < 0 || !objects[p->waited_object].live)
+            settle(p, STATUS(0));
+        else
+            await(p, TASK_STATE_NOTIFY, kernel_id_of(p->waited_object));
     } else {
         requeue(p, 0);
     }
@@ -697,6 +760,11 @@ void peers_object_destroyed(int o)
 {
     for (int i = 0; i < MAX_PEERS; i++) {
         struct peer *p = &peers[i];
+        if (p->kind == PK_WAITER && (p->waited_object == o || p->inbox_object == o)) {
+            if (p->state == PS_QUEUED || (p->state == PS_WAITING && p->waited_object == o))
+                settle(p, STATUS(0)); // EIDRM in send or in notify_wait: it ends, 0
+            continue;
+        }
         if (p->inbox_object != o)
             continue;
         if (is_server(p) && p->state == PS_SERVING)
@@ -725,12 +793,61 @@ int peer_state_of(int pid, unsigned *object)
     case PS_QUEUED:
         *object = kernel_id_of(p->inbox_object);
         return TASK_STATE_SENDING;
+    case PS_WAITING:
+        *object = kernel_id_of(p->waited_object);
+        return TASK_STATE_NOTIFY;
     case PS_HELD:
     case PS_SAVED: // waiting for its reply: the endpoint its call went through
         *object = kernel_id_of(p->inbox_object);
         return TASK_STATE_REPLY;
     default:
         return 0;
+    }
+}
+
+void ensure_waiter(void)
+{
+    int nt = fixture_object(FX_WAITED_NT), inbox = fixture_object(FX_IN_WAIT);
+    for (int i = 0; i < MAX_PEERS; i++) {
+        struct peer *p = &peers[i];
+        if (p->kind == PK_WAITER && p->state == PS_WAITING && p->waited_object == nt &&
+            p->inbox_object == inbox)
+            return;
+    }
+    struct peer *p = spawn_peer(PK_WAITER, FX_IN_WAIT);
+    if (p == NULL)
+        return;
+    p->state = PS_WAITING;
+    await(p, TASK_STATE_NOTIFY, kernel_id_of(nt));
+}
+
+void peers_signalled(int o)
+{
+    int bound = objects[o].bound;
+    if (bound >= 0 && objects[bound].fixture == FX_SERVED && servers[0].p != NULL &&
+        servers[0].p->inbox_object == bound) { // ensure_server saw it waiting in recv
+        server_took_notification(false, objects[o].word);
+        objects[o].word = 0;
+        return;
+    }
+    for (int i = 0; i < MAX_PEERS; i++) {
+        struct peer *p = &peers[i];
+        if (p->kind != PK_WAITER || p->state != PS_WAITING || p->waited_object != o)
+            continue;
+        p->last = objects[o].word; // it wakes with the word, and the word is 0 again
+        objects[o].word = 0;
+        if (p->inbox_object < 0 || !objects[p->inbox_object].live) {
+            settle(p, STATUS(0));
+            return;
+        }
+        p->state = PS_QUEUED;
+        p->seq = next_seq++;
+        if (!await(p, TASK_STATE_SENDING, kernel_id_of(p->inbox_object)))
+            return;
+        // Nothing is left in the word (it went to the waiter), and the waiter says what it got.
+        helper(CALL_NOTIFY_POLL, (uint64_t)fixture_slot(FX_WAITED_NT), 0, 0);
+        helper(CALL_IPC_NBRECV, (uint64_t)fixture_slot(FX_IN_WAIT), 0, 0);
+        return;
     }
 }
 
