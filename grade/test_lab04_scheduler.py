@@ -527,6 +527,8 @@ def test_syscall_fuzzer_finds_nothing(keel):
     """`fuzz SEED 10000` (SEED: this run's nonce): every combination of argument classes of
     every call but exit, each result as docs/syscalls.md says, every register but x0
     preserved, failed spawns and waits without effect, every child reaped, every frame back.
+    From lab 5 the capability and IPC calls too, with the fuzzer's own objects and peers (a
+    received message must arrive exactly, in x1-x7), and keel_stats's counts back at the end.
     Under -icount (shift=0, sleep=off): the same seed makes the same calls, and sleeping costs
     nothing.  A line is typed ahead, so that a read wrongly accepted returns instead of
     waiting for ever."""
@@ -605,14 +607,29 @@ def test_fault_storm_kills_each_child_rightly_and_loses_nothing(keel):
     own child (8 at a time, in an order drawn from the nonce): each child killed with the
     signal docs/syscalls.md gives, with one report line of the right class; the WFI and WFE
     children run on (a hint is no fault); hvc, smc and semihosting's hlt from EL0 power
-    nothing off; the free frames come back."""
+    nothing off; the free frames come back.  From lab 5 each child faults holding
+    capabilities (objects of its own, a badged copy), one a round holding our ipc_call, which
+    must give EPIPE; keel_stats's counts come back too."""
     seed = new_seed()
     k = run_program(keel, f"faultstorm {seed} {STORM_ROUNDS}", bootargs=f"nonce={seed}")
     section = "handouts/04-scheduler.md, 'Faults in user code'"
     summary = k.expect(r"^faultstorm: (\d+) children of (\d+) kinds in \d+ rounds, (\d+) ended "
-                       r"wrongly; free frames before (\d+), after (\d+)$", timeout=60,
+                       r"wrongly; free frames before (\d+), after (\d+)"
+                       r"(?:; calls to a faulting server: (\d+), (\d+) not EPIPE; objects before "
+                       r"(\d+), after (\d+); caps before (\d+), after (\d+); kmalloc objects "
+                       r"before (\d+), after (\d+))?$", timeout=60,
                        what="faultstorm's summary (QEMU must not exit before it)", section=section)
-    children, kinds, wrong, before, after = map(int, summary.groups())
+    children, kinds, wrong, before, after = map(int, summary.groups()[:5])
+    if k.lab >= 5:  # each child faults holding capabilities, one a round holding our call
+        ipc = summary.groups()[5:]
+        assert ipc[0] is not None and ipc[0] == str(STORM_ROUNDS) and ipc[1] == "0", k.explain(
+            f"{STORM_ROUNDS} calls to a child that faults holding the call, each ending in "
+            "EPIPE (a dead server never leaves its caller waiting)", got=summary.group(0),
+            section="handouts/05-ipc.md")
+        assert ipc[2::2] == ipc[3::2], k.explain(
+            "the objects, capabilities and kmalloc allocations of children killed by faults "
+            "all freed (keel_stats back where it was)", got=summary.group(0),
+            section="handouts/05-ipc.md")
     failures = re.findall(r"^faultstorm: FAIL .*$", k.output, re.M)
     assert wrong == 0 and not failures, k.explain(
         "every child ended as its fault says", got="\n    " + "\n    ".join(failures),
