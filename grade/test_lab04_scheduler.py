@@ -416,34 +416,107 @@ def test_nanosleep_fails_at_once_or_sleeps_as_long_as_asked(keel):
     assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from sleepcheck")
 
 
-FUZZ_CALLS = 10000  # about four passes over every combination; under a second of host time
-# Errors docs/syscalls.md lists that no fuzzer's call can cause: running out of memory or of
-# task slots (the fuzzer keeps at most 12 children).
-NOT_FUZZABLE = {"ENOMEM", "EAGAIN"}
+FUZZ_CALLS = 10000  # lab 4: about four passes over every combination, lab 5: about two
+# Errors docs/syscalls.md lists that no call of the fuzzer's can cause: running out of kernel
+# memory (every call), or of task slots (the fuzzer keeps its children few); from lab 5, a
+# console server that died or has 8 readers waiting, nbsend and nbrecv's errors "while
+# blocked" (they never block) and the CAP_REPLY errors of ipc_send ("as ipc_send"), and
+# whatever needs an IRQ line or device memory: only the console server holds those, so the
+# fuzzer gets only the slot errors of irq_bind, irq_ack and devmem_map (labs/05-ipc's tests
+# bind, ack and map).
+NOT_FUZZABLE = {"ENOMEM"}
+NOT_FUZZABLE_IN = {
+    "spawn": {"EAGAIN"},
+    "read": {"EIO", "EBUSY"},
+    "write": {"EIO"},
+    "ipc_nbsend": {"EIDRM", "ESRCH"},
+    "ipc_nbrecv": {"EIDRM"},
+    "irq_bind": {"EPERM", "EBUSY", "ok"},
+    "irq_ack": {"EPERM", "ok"},
+    "devmem_map": {"EPERM", "ok"},
+}
 NOT_FUZZED = {"exit", "exit_group"}  # the fuzzer must live to report
-# Later labs' calls, which their own graders test (labs/05-ipc: kill and the capability and
-# IPC calls, Keel's numbers from 501): the fuzzer leaves them out (calls.c, numbers_in_use).
-LATER_CALLS = {"kill"}
-FIRST_LATER_NUMBER = 501
+LATER_NUMBERS = {5: {129} | set(range(501, 523))}  # calls a later lab adds, when the table
+                                                   # does not say "(lab N)" beside the name
+# The fuzzer reports spawn with capabilities (x2, x3) on its own line.
+SAME_CALL = {"spawn_caps": "spawn"}
 
 
-def documented_errors():
-    """{call: set of error names} from the summary table of docs/syscalls.md: lab 4's, the
-    ones before a "; lab N: ..." that names the errors a later lab adds (read's EIO and EBUSY
-    come from lab 5's console server, which the fuzzer's writes and reads never reach)."""
+def documented_errors(lab):
+    """{call: set of error names} from the summary table of docs/syscalls.md, for the build of
+    `lab`: only calls that lab has, and only the errors it documents for them.  A row names a
+    later lab's call as "kill (lab 5)", a later lab's errors as "EBADF; lab 5: EIO", and may
+    take another call's as "as ipc_send; EAGAIN"."""
     with open(os.path.join(ROOT, "docs", "syscalls.md")) as f:
-        rows = re.findall(r"^\| (\d+) \| (\w+) \| [^|]* \| [^|]* \| ([^|]*) \|$", f.read(), re.M)
-    return {name: set(errors.split(";")[0].split()) - {"—"} for number, name, errors in rows
-            if name not in LATER_CALLS and int(number) < FIRST_LATER_NUMBER}
+        rows = re.findall(r"^\| (\d+) \| ([^|]+?) \| [^|]* \| [^|]* \| ([^|]*) \|$", f.read(),
+                          re.M)
+    table, borrowed = {}, {}
+    for number, names, errors in rows:
+        name = re.match(r"\w+", names).group(0)
+        since = re.search(r"\(lab (\d+)\)", names)
+        since = int(since.group(1)) if since else next(
+            (n for n, numbers in LATER_NUMBERS.items() if int(number) in numbers), 1)
+        if since > lab:
+            continue
+        found = set()
+        for part in errors.split(";"):
+            part = part.strip()
+            later = re.match(r"lab (\d+):(.*)", part)
+            if later and int(later.group(1)) > lab:
+                continue
+            like = re.match(r"as (\w+)$", part)
+            if like:
+                borrowed.setdefault(name, []).append(like.group(1))
+                continue
+            found |= set(re.findall(r"\bE[A-Z0-9]+\b", later.group(2) if later else part))
+        table[name] = found
+    for name, others in borrowed.items():
+        for other in others:
+            table[name] |= table.get(other, set())
+    return table
 
 
-def expect_or_explain(k, pattern, hint, **options):
-    """k.expect, with `hint` added to a failure (how to reproduce it)."""
+def expect_or_explain(k, pattern, hint, retrace=None, **options):
+    """k.expect, with `hint` added to a failure (how to reproduce it), and what `retrace()`
+    says (a rerun that names the call the kernel never came back from)."""
     try:
         return k.expect(pattern, **options)
     except pytest.fail.Exception as failure:
         message = str(failure)
-    pytest.fail(f"{message}\n{hint}", pytrace=False)
+    found = ""
+    if retrace is not None and not re.search(r"^fuzz: seed \d+, \d+ calls$", k.output, re.M):
+        found = ("The fuzzer printed nothing, not even its first line.  From lab 5 on its output "
+                 "goes to the console server through IPC, so IPC itself is broken (see "
+                 "handouts/05-ipc.md and lab 5's own tests); QEMU's exit status is the fuzzer's "
+                 "(1: it found failures it could not print).\n")
+        retrace = None
+    if retrace is not None:
+        fails = re.findall(r"^fuzz: FAIL .*$", k.output, re.M)
+        if fails:
+            found = "Before that, the fuzzer found:\n" + "".join(f"    {line}\n"
+                                                             for line in fails[:6])
+        found += retrace()
+    pytest.fail(f"{message}\n{found}{hint}", pytrace=False)
+
+
+def last_fuzz_call(keel, command, seed):
+    """When the fuzzer never got to its summary (the kernel faulted, or hung): the same run
+    again with `trace`, which prints each call, its classes and what the oracle expects before
+    making it; the last one printed is the call the kernel never returned from."""
+    k = run_program(keel, f"{command} trace", bootargs=f"nonce={seed}",
+                    icount="shift=0,sleep=off")
+    k.send("typed ahead: read must not see this")
+    try:
+        k.expect(r"^fuzz: seed %d: .*$" % seed, timeout=30, what="the traced run's summary")
+        return "(A rerun with 'trace' got to its summary: the stop depends on timing.)\n"
+    except pytest.fail.Exception:
+        pass
+    calls = re.findall(r"^fuzz: call \d+: .*$", k.output, re.M)
+    fault = re.findall(r"^Kernel fault: .*$|^  pc \(ELR_EL1\) .*$", k.output, re.M)
+    if not calls:
+        return ""
+    return (f"A rerun with 'trace' stopped after\n    {calls[-1]}\n" +
+            "".join(f"    {line.strip()}\n" for line in fault[:2]))
 
 
 @pytest.mark.points(10)
@@ -454,6 +527,8 @@ def test_syscall_fuzzer_finds_nothing(keel):
     """`fuzz SEED 10000` (SEED: this run's nonce): every combination of argument classes of
     every call but exit, each result as docs/syscalls.md says, every register but x0
     preserved, failed spawns and waits without effect, every child reaped, every frame back.
+    From lab 5 the capability and IPC calls too, with the fuzzer's own objects and peers (a
+    received message must arrive exactly, in x1-x7), and keel_stats's counts back at the end.
     Under -icount (shift=0, sleep=off): the same seed makes the same calls, and sleeping costs
     nothing.  A line is typed ahead, so that a read wrongly accepted returns instead of
     waiting for ever."""
@@ -468,10 +543,14 @@ def test_syscall_fuzzer_finds_nothing(keel):
     summary = expect_or_explain(
         k, r"^fuzz: seed %d: (\d+) calls, (\d+) failures; (\d+) of (\d+) combinations made, "
            r"(\d+) left out by rule; .*; (\d+) children started, (\d+) reaped; "
-           r"free frames (\d+) before, (\d+) after$" % seed, hint, timeout=30,
-        what="the fuzzer's summary", section=section)
+           r"free frames (\d+) before, (\d+) after"
+           r"(?:; objects (\d+) before, (\d+) after; caps (\d+) before, (\d+) after; "
+           r"kmalloc objects (\d+) before, (\d+) after)?$" % seed, hint, timeout=30,
+        retrace=lambda: last_fuzz_call(keel, command, seed), what="the fuzzer's summary",
+        section=section)
     calls, failures, made, total, left_out, started, reaped, before, after = map(
-        int, summary.groups())
+        int, summary.groups()[:9])
+    counts = summary.groups()[9:]
     problems = re.findall(r"^fuzz: FAIL .*$|^keel: task \d+ .* killed: .*$", k.output, re.M)
     assert failures == 0 and not problems, k.explain(
         "no failure", got="\n    " + "\n    ".join(problems[:6] + [summary.group(0)]) +
@@ -481,12 +560,19 @@ def test_syscall_fuzzer_finds_nothing(keel):
         got=summary.group(0), section=section)
     assert started == reaped and before == after, k.explain(
         "every child reaped and the free frames back", got=summary.group(0), section=section)
-    seen = {name: set(results.split()) for name, results in
-            re.findall(r"^fuzz: results of ([\w ]+): ?(.*)$", k.output, re.M)}
-    for name, errors in documented_errors().items():
+    if k.lab >= 5:
+        assert counts[0] is not None and counts[0::2] == counts[1::2], k.explain(
+            "every object the fuzzer made deleted: keel_stats's objects, caps and kmalloc "
+            "objects back where they started", got=summary.group(0),
+            section="handouts/05-ipc.md")
+    seen = {}
+    for name, results in re.findall(r"^fuzz: results of ([\w ]+): ?(.*)$", k.output, re.M):
+        seen.setdefault(SAME_CALL.get(name, name), set()).update(results.split())
+    for name, errors in documented_errors(k.lab).items():
         if name in NOT_FUZZED:
             continue
-        missing = (errors | {"ok"}) - NOT_FUZZABLE - seen.get(name, set())
+        missing = ((errors | {"ok"}) - NOT_FUZZABLE - NOT_FUZZABLE_IN.get(name, set()) -
+                   seen.get(name, set()))
         assert not missing, k.explain(
             f"every result docs/syscalls.md lists for {name} seen at least once",
             got=f"never {' '.join(sorted(missing))}; seen: {' '.join(sorted(seen.get(name, [])))}",
@@ -521,14 +607,29 @@ def test_fault_storm_kills_each_child_rightly_and_loses_nothing(keel):
     own child (8 at a time, in an order drawn from the nonce): each child killed with the
     signal docs/syscalls.md gives, with one report line of the right class; the WFI and WFE
     children run on (a hint is no fault); hvc, smc and semihosting's hlt from EL0 power
-    nothing off; the free frames come back."""
+    nothing off; the free frames come back.  From lab 5 each child faults holding
+    capabilities (objects of its own, a badged copy), one a round holding our ipc_call, which
+    must give EPIPE; keel_stats's counts come back too."""
     seed = new_seed()
     k = run_program(keel, f"faultstorm {seed} {STORM_ROUNDS}", bootargs=f"nonce={seed}")
     section = "handouts/04-scheduler.md, 'Faults in user code'"
     summary = k.expect(r"^faultstorm: (\d+) children of (\d+) kinds in \d+ rounds, (\d+) ended "
-                       r"wrongly; free frames before (\d+), after (\d+)$", timeout=60,
+                       r"wrongly; free frames before (\d+), after (\d+)"
+                       r"(?:; calls to a faulting server: (\d+), (\d+) not EPIPE; objects before "
+                       r"(\d+), after (\d+); caps before (\d+), after (\d+); kmalloc objects "
+                       r"before (\d+), after (\d+))?$", timeout=60,
                        what="faultstorm's summary (QEMU must not exit before it)", section=section)
-    children, kinds, wrong, before, after = map(int, summary.groups())
+    children, kinds, wrong, before, after = map(int, summary.groups()[:5])
+    if k.lab >= 5:  # each child faults holding capabilities, one a round holding our call
+        ipc = summary.groups()[5:]
+        assert ipc[0] is not None and ipc[0] == str(STORM_ROUNDS) and ipc[1] == "0", k.explain(
+            f"{STORM_ROUNDS} calls to a child that faults holding the call, each ending in "
+            "EPIPE (a dead server never leaves its caller waiting)", got=summary.group(0),
+            section="handouts/05-ipc.md")
+        assert ipc[2::2] == ipc[3::2], k.explain(
+            "the objects, capabilities and kmalloc allocations of children killed by faults "
+            "all freed (keel_stats back where it was)", got=summary.group(0),
+            section="handouts/05-ipc.md")
     failures = re.findall(r"^faultstorm: FAIL .*$", k.output, re.M)
     assert wrong == 0 and not failures, k.explain(
         "every child ended as its fault says", got="\n    " + "\n    ".join(failures),

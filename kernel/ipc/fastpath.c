@@ -98,6 +98,7 @@ FAST struct trapframe *fast_call(struct task *self, struct trapframe *tf)
     server->ipc.queue_next = NULL;
     copy_message(server->tf, tf, 0, badge);
     server->ipc.reply_to = self; // reply_right_give: the caller waits in IPC_REPLY
+    server->ipc.reply_lost = false;
     self->ipc.replier = server;
     self->ipc.waiting = IPC_REPLY;
     self->ipc.waiting_on = &ep->obj;

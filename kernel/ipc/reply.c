@@ -7,6 +7,7 @@
 
 void reply_right_give(struct task *server, struct task *caller)
 {
+    server->ipc.reply_lost = false; // a new right: the loss of the one before is not its
     server->ipc.reply_to = caller;
     caller->ipc.replier = server;
     caller->ipc.waiting = IPC_REPLY; // waiting_on stays: the endpoint the call went through

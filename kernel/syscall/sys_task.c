@@ -93,7 +93,8 @@ long sys_spawn(struct trapframe *tf)
     long caps[SPAWN_MAX_CAPS];
     int ncaps = 0;
     if (result >= 0) {
-        long err = spawn_caps_copy_in(tf->x[2], tf->x[3], caps, &ncaps);
+        // ncaps is an int (the low 32 bits), compared with SPAWN_MAX_CAPS as unsigned.
+        long err = spawn_caps_copy_in(tf->x[2], (uint32_t)tf->x[3], caps, &ncaps);
         if (err != 0)
             result = err;
     }

@@ -29,7 +29,7 @@ void task_exit_if_killed(void)
 long sys_kill(struct trapframe *tf)
 {
     int pid = (int)tf->x[0];
-    long sig = (long)tf->x[1];
+    int sig = (int)tf->x[1]; // ints, as Linux's kill(pid_t, int): the low 32 bits
     if (sig != 0 && sig != SIGKILL)
         return -EINVAL;
     if (pid <= 0)

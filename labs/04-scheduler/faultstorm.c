@@ -4,6 +4,13 @@
 // fault (wait4 tells), and nothing else: the children that only execute hints (WFI, WFE)
 // must run on and exit 0.  Afterwards the free frames (sysinfo) must be back where they were.
 // `faultstorm kind NAME` is the child.  Exits with the number of children that ended wrongly.
+//
+// From lab 5 on each child faults holding capabilities and IPC state: an endpoint and a
+// notification of its own, a badged copy of the parent's endpoint; and once a round the
+// child of the first kind has taken a call from the parent, whose ipc_call must then return
+// EPIPE (a server that dies by a fault before replying).  A fault ends a task through the
+// same door as exit and kill, so all of it must go: the kernel's counts (keel_stats: objects,
+// capabilities, kmalloc's allocations) must be back where they were too.
 #include "ulib.h"
 
 #define IN_FLIGHT 8
@@ -186,10 +193,30 @@ static uint64_t random64(void) // xorshift64*, as in fuzz/main.c
     return random_state * 0x2545F4914F6CDD1DUL;
 }
 
+#if LAB >= 5
+#define CALLED_KIND 0 // the kind whose child takes the parent's call before it faults
+#define STORM_LABEL 0x73746f726dUL
+
+// Lab 5: what the child holds when it faults (slot 1: a copy of the parent's endpoint).
+static void hold_capabilities(int kind)
+{
+    endpoint_create();
+    notification_create();
+    cap_mint(1, RIGHT_SEND, 1 + (unsigned long)kind);
+    if (kind == CALLED_KIND) {
+        struct ipc_msg m;
+        ipc_recv(1, &m); // the parent's call: its reply right is ours now
+    }
+}
+#endif
+
 static int child(const char *name)
 {
     for (int i = 0; i < NKINDS; i++) {
         if (strcmp(name, kinds[i].name) == 0) {
+#if LAB >= 5
+            hold_capabilities(i);
+#endif
             kinds[i].run();
             return kinds[i].signal == 0 ? 0 : 99; // 99: it should not have survived
         }
@@ -203,7 +230,15 @@ static unsigned long free_frames(void)
     return sysinfo(&info) == 0 ? info.freeram : 0;
 }
 
-static int wrong, children;
+static int wrong, children, calls_broken;
+#if LAB >= 5
+static int endpoint = -1; // the parent's: each child gets a copy in slot 1
+
+static int keel_stats_now(struct keel_stats *s)
+{
+    return (int)syscall6(SYS_keel_stats, (long)s, 0, 0, 0, 0, 0);
+}
+#endif
 static struct {
     int pid, kind;
 } in_flight[IN_FLIGHT];
@@ -240,7 +275,12 @@ static void start(int kind)
             slot = 0;
         }
     char *argv[] = {"faultstorm", "kind", (char *)kinds[kind].name, NULL};
+#if LAB >= 5
+    long caps[2] = {SLOT_CONSOLE, endpoint};
+    int pid = spawn_caps("faultstorm", argv, caps, 2);
+#else
     int pid = spawn("faultstorm", argv);
+#endif
     if (pid < 0) {
         if (++wrong <= MAX_REPORTED)
             printf("faultstorm: FAIL spawn for %s: %s\n", kinds[kind].name, errno_name(pid));
@@ -249,6 +289,16 @@ static void start(int kind)
     in_flight[slot].pid = pid;
     in_flight[slot].kind = kind;
     children++;
+#if LAB >= 5
+    if (kind == CALLED_KIND) { // it takes this call and then faults: EPIPE, never a hang
+        struct ipc_msg m = {.label = (long)STORM_LABEL, .cap = CAP_NONE}, reply;
+        long r = ipc_call(endpoint, &m, &reply);
+        if (r != -EPIPE && ++calls_broken <= MAX_REPORTED)
+            printf("faultstorm: FAIL ipc_call to %s (pid %d), which faults holding the call, "
+                   "returned %ld (%s), expected EPIPE\n",
+                   kinds[kind].name, pid, r, r < 0 ? errno_name(r) : "not an error");
+    }
+#endif
 }
 
 int main(int argc, char **argv)
@@ -261,10 +311,17 @@ int main(int argc, char **argv)
         return 2;
     }
     random_state = seed * 0x9E3779B97F4A7C15UL + 1;
+#if LAB >= 5
+    endpoint = endpoint_create();
+    struct keel_stats stats_before, stats_after;
+#endif
     start(NKINDS - 1); // one child first: whatever is allocated once for good, is now
     reap_one();
     children = 0;
     unsigned long before = free_frames();
+#if LAB >= 5
+    keel_stats_now(&stats_before);
+#endif
     int order[NKINDS];
     for (unsigned long r = 0; r < rounds; r++) {
         for (int i = 0; i < NKINDS; i++)
@@ -281,8 +338,22 @@ int main(int argc, char **argv)
         while (in_flight[i].pid != 0)
             reap_one();
     unsigned long after = free_frames();
+    char counts[200] = "";
+    int counts_back = 1;
+#if LAB >= 5
+    keel_stats_now(&stats_after);
+    snprintf(counts, sizeof(counts),
+             "; calls to a faulting server: %lu, %d not EPIPE; objects before %u, after %u; "
+             "caps before %u, after %u; kmalloc objects before %u, after %u",
+             rounds, calls_broken, stats_before.objects, stats_after.objects, stats_before.caps,
+             stats_after.caps, stats_before.kmalloc_objects, stats_after.kmalloc_objects);
+    counts_back = stats_before.objects == stats_after.objects &&
+                  stats_before.caps == stats_after.caps &&
+                  stats_before.kmalloc_objects == stats_after.kmalloc_objects;
+    cap_delete(endpoint);
+#endif
     printf("faultstorm: %d children of %d kinds in %lu rounds, %d ended wrongly; free frames "
-           "before %lu, after %lu\n",
-           children, NKINDS, rounds, wrong, before, after);
-    return wrong + (before != after);
+           "before %lu, after %lu%s\n",
+           children, NKINDS, rounds, wrong, before, after, counts);
+    return wrong + calls_broken + (before != after) + !counts_back;
 }

@@ -11,7 +11,8 @@
 //   nanosleep of centuries with a good or NULL rem          never returns
 // The same calls with a bad pointer or a bad descriptor are made, which is what matters:
 // they must fail at once.  spawn starts nothing but `true` (which exits at once); wait4 only
-// ever waits for those.
+// ever waits for those.  From lab 5 on, the capability and IPC calls are fuzzed too: their
+// classes are in calls5.c.
 #include "fuzz.h"
 
 #define NSEC 1000000000L
@@ -68,19 +69,6 @@ static const char *const garbage_names[1] = {"garbage in x0-x5"};
 
 // --- the calls ----------------------------------------------------------------------------
 
-struct dimension {
-    const char *what;
-    int nclasses;
-    const char *const *names;
-};
-
-struct call_info {
-    const char *name;
-    uint64_t number; // 0 for CALL_UNKNOWN: drawn per call
-    int ndims;
-    struct dimension dims[MAX_DIMS];
-};
-
 static const struct call_info calls[NCALLS] = {
     [CALL_READ] = {"read",
                    SYS_read,
@@ -116,25 +104,34 @@ static const struct call_info calls[NCALLS] = {
     [CALL_UNKNOWN] = {"no call", 0, 1, {{"x8", NNUM, number_names}}},
 };
 
+static const struct call_info *info(enum call_kind kind)
+{
+#if LAB >= 5
+    if (kind > CALL_SPAWN && kind < CALL_UNKNOWN)
+        return &calls5[kind - CALL_SPAWN - 1];
+#endif
+    return &calls[kind];
+}
+
 const char *call_name(enum call_kind kind)
 {
-    return calls[kind].name;
+    return info(kind)->name;
 }
 
 int combinations(enum call_kind kind)
 {
     int n = 1;
-    for (int d = 0; d < calls[kind].ndims; d++)
-        n *= calls[kind].dims[d].nclasses;
+    for (int d = 0; d < info(kind)->ndims; d++)
+        n *= info(kind)->dims[d].nclasses;
     return n;
 }
 
 // Combination number -> one class per dimension (the first dimension varies fastest).
 static void decode(enum call_kind kind, int combination, int classes[MAX_DIMS])
 {
-    for (int d = 0; d < calls[kind].ndims; d++) {
-        classes[d] = combination % calls[kind].dims[d].nclasses;
-        combination /= calls[kind].dims[d].nclasses;
+    for (int d = 0; d < info(kind)->ndims; d++) {
+        classes[d] = combination % info(kind)->dims[d].nclasses;
+        combination /= info(kind)->dims[d].nclasses;
     }
 }
 
@@ -167,7 +164,11 @@ bool combination_left_out(enum call_kind kind, int combination)
         return k[0] >= NREQ_FIXED && (k[0] - NREQ_FIXED) % NTS == TS_CENTURIES &&
                (k[1] == PTR_NULL || good_buffer(k[1]));
     default:
+#if LAB >= 5
+        return combination_left_out5(kind, combination);
+#else
         return false;
+#endif
     }
 }
 
@@ -205,7 +206,7 @@ static void build_read_write(struct call *c, bool write)
         fill_where_allowed(c->arg[1], len, '.'); // what is printed if the write succeeds
 }
 
-static void put_timespec(uint64_t p, int content)
+static struct timespec make_timespec(int content)
 {
     struct timespec t = {0, 0};
     switch (content) {
@@ -228,21 +229,27 @@ static void put_timespec(uint64_t p, int content)
     default:
         break;
     }
-    memcpy((void *)p, &t, sizeof(t));
+    return t;
 }
 
+// req is laid out after rem is filled: the two may overlap (both across the same two pages),
+// and what the call reads must be the timespec of req's class whatever the values drawn.
 static void build_nanosleep(struct call *c)
 {
     int req = c->classes[0];
-    if (req < NREQ_FIXED) {
+    struct timespec t;
+    bool filled = req >= NREQ_FIXED;
+    if (!filled) {
         c->arg[0] = pointer_of_class(req_fixed[req], sizeof(struct timespec));
     } else {
         c->arg[0] = pointer_of_class(req_filled[(req - NREQ_FIXED) / NTS], sizeof(struct timespec));
-        put_timespec(c->arg[0], (req - NREQ_FIXED) % NTS);
+        t = make_timespec((req - NREQ_FIXED) % NTS);
     }
     c->arg[1] = c->classes[1] == PTR_NULL ? 0 : pointer_of_class(c->classes[1], 16);
     fill_where_allowed(c->arg[1], sizeof(struct timespec),
                        0xff); // success must overwrite it with zeros
+    if (filled)
+        memcpy((void *)c->arg[0], &t, sizeof(t));
 }
 
 static void build_sysinfo(struct call *c)
@@ -298,9 +305,12 @@ static const uint64_t numbers_in_use[] = {
     SYS_read,   SYS_write,   SYS_exit,    SYS_exit_group, SYS_nanosleep, SYS_sched_yield,
     SYS_getpid, SYS_getppid, SYS_sysinfo, SYS_wait4,      SYS_spawn,
 #if LAB >= 5
-    // Lab 5's calls (kill, the capability and IPC calls, keel_stats): labs/05-ipc tests them.
-    SYS_kill, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516,
-    517, 518, 519, 520, 521, 522,
+    SYS_kill,           SYS_endpoint_create, SYS_notification_create, SYS_cap_mint,
+    SYS_cap_delete,     SYS_cap_describe,    SYS_ipc_send,            SYS_ipc_recv,
+    SYS_ipc_call,       SYS_ipc_reply,       SYS_ipc_reply_recv,      SYS_ipc_nbsend,
+    SYS_ipc_nbrecv,     SYS_ipc_save_reply,  SYS_notify_signal,       SYS_notify_wait,
+    SYS_notify_poll,    SYS_notify_bind,     SYS_irq_bind,            SYS_irq_ack,
+    SYS_devmem_map,     SYS_task_describe,   SYS_keel_stats,
 #endif
 };
 #define NUMBERS_IN_USE (sizeof(numbers_in_use) / sizeof(numbers_in_use[0]))
@@ -351,7 +361,7 @@ void build_call(enum call_kind kind, int combination, struct call *c)
     memset(c, 0, sizeof(*c));
     c->kind = kind;
     c->combination = combination;
-    c->number = calls[kind].number;
+    c->number = info(kind)->number;
     decode(kind, combination, c->classes);
     for (int i = 0; i < MAX_ARGS; i++)
         c->arg[i] = random64(); // what a call ignores is garbage
@@ -373,29 +383,54 @@ void build_call(enum call_kind kind, int combination, struct call *c)
         c->arg[0] = spawn_path(c->classes[0]);
         c->arg[1] = spawn_argv(c->classes[1]);
 #if LAB >= 5
-        // From lab 5, x2 and x3 name capabilities to copy into the child (x2 = 0: none but
-        // the console); labs/05-ipc/rights.c checks those.
-        c->arg[2] = 0;
-        c->arg[3] = 0;
+        c->arg[2] = 0; // caps NULL: the child gets a copy of slot 0 (ncaps, x3, is ignored)
 #endif
         break;
     case CALL_UNKNOWN:
         c->number = number_value(c->classes[0]);
         break;
     default:
+#if LAB >= 5
+        build_call5(c);
+#endif
         break;
     }
 }
 
+void build_classes(struct call *c)
+{
+    c->number = info(c->kind)->number;
+    decode(c->kind, c->combination, c->classes);
+}
+
+void build_helper(struct call *c, enum call_kind kind, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    memset(c, 0, sizeof(*c));
+    c->kind = kind;
+    c->combination = -1;
+    c->number = info(kind)->number;
+    for (int i = 0; i < MAX_ARGS; i++)
+        c->arg[i] = random64();
+    c->arg[0] = a0;
+    c->arg[1] = a1;
+    c->arg[2] = a2;
+    c->sets_x6 = true;
+    c->x6 = (uint64_t)-1L; // CAP_NONE: a message helper passes nothing
+}
+
 void describe_call(const struct call *c, char *buf, size_t size)
 {
-    const struct call_info *info = &calls[c->kind];
-    int n = snprintf(buf, size, "%s (x8 = 0x%lx", info->name, c->number);
-    for (int d = 0; d < info->ndims && n > 0 && (size_t)n < size; d++)
-        n += snprintf(buf + n, size - (size_t)n, "; %s: %s", info->dims[d].what,
-                      info->dims[d].names[c->classes[d]]);
+    const struct call_info *call = info(c->kind);
+    int n = snprintf(buf, size, "%s (x8 = 0x%lx", call->name, c->number);
+    if (c->combination < 0)
+        n += snprintf(buf + n, size - (size_t)n, "; a helper call, to set a state up");
+    for (int d = 0; d < call->ndims && c->combination >= 0 && n > 0 && (size_t)n < size; d++)
+        n += snprintf(buf + n, size - (size_t)n, "; %s: %s", call->dims[d].what,
+                      call->dims[d].names[c->classes[d]]);
     for (int i = 0; i < MAX_ARGS && n > 0 && (size_t)n < size; i++)
         n += snprintf(buf + n, size - (size_t)n, "%s0x%lx", i == 0 ? ") x0-x5 = " : " ", c->arg[i]);
+    if (c->sets_x6 && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, ", x6 = 0x%lx", c->x6);
 }
 
 // Names nanosleep's req classes: the fixed places, then place x content.

@@ -10,6 +10,13 @@
 //   children.c    the children spawn started, for wait4's oracle and the final count
 //   oracle.c  the results docs/syscalls.md allows for a call's arguments
 //   svc.S     the system call itself, with every other register loaded and compared
+// From lab 5 on (LAB >= 5), the capability and IPC calls too:
+//   calls5.c  their argument classes (slots of every kind, rights, badges, pids, messages)
+//   caps.c    the capability table as it must be: what each slot holds, the objects the
+//             fuzzer keeps to fuzz on (its fixtures), and getting a slot of each class
+//   peers.c   the fuzzer's partners in IPC: children that serve, send, call and destroy
+//             (`fuzz peer ...` is such a child), and what each must end with
+//   oracle5.c the results docs/syscalls.md allows for them, and what they change
 #ifndef FUZZ_H
 #define FUZZ_H
 
@@ -117,7 +124,13 @@ struct expected {
         SUCCESS_REAPED_OR_0, // wait4 with WNOHANG: the same, or 0
     } success;
     long value;
+    long value_alt; // with has_alt: this success value is allowed too
+    bool has_alt;
     int wait_pid;
+    // A call that receives (lab 5's message calls) changes x1..x7 on success: to these values
+    // where bit r of out_known is set; every other register must come back unchanged.
+    unsigned out_known;
+    uint64_t out[8];
 };
 
 void expect_error(struct expected *e, long error);
@@ -134,6 +147,32 @@ enum call_kind {
     CALL_SYSINFO,
     CALL_WAIT4,
     CALL_SPAWN,
+#if LAB >= 5
+    CALL_KILL,
+    CALL_ENDPOINT_CREATE,
+    CALL_NOTIFICATION_CREATE,
+    CALL_CAP_MINT,
+    CALL_CAP_DELETE,
+    CALL_CAP_DESCRIBE,
+    CALL_IPC_SEND,
+    CALL_IPC_RECV,
+    CALL_IPC_CALL,
+    CALL_IPC_REPLY,
+    CALL_IPC_REPLY_RECV,
+    CALL_IPC_NBSEND,
+    CALL_IPC_NBRECV,
+    CALL_IPC_SAVE_REPLY,
+    CALL_NOTIFY_SIGNAL,
+    CALL_NOTIFY_WAIT,
+    CALL_NOTIFY_POLL,
+    CALL_NOTIFY_BIND,
+    CALL_IRQ_BIND,
+    CALL_IRQ_ACK,
+    CALL_DEVMEM_MAP,
+    CALL_TASK_DESCRIBE,
+    CALL_KEEL_STATS,
+    CALL_SPAWN_CAPS, // spawn with a list of capabilities (x2, x3)
+#endif
     CALL_UNKNOWN, // a number that is no call: anything in x8
     NCALLS
 };
@@ -142,12 +181,30 @@ enum call_kind {
 #define MAX_DIMS 4
 
 // One system call to make: its number, its arguments, and which class each came from.
+// combination -1: a helper call (main.c and caps.c make them to set a state up), with no
+// classes; checked like every other.
 struct call {
     enum call_kind kind;
     int combination;
     uint64_t number;        // x8
     uint64_t arg[MAX_ARGS]; // x0 .. x5
     int classes[MAX_DIMS];  // the class drawn for each of the call's dimensions
+    bool sets_x6;           // the message calls' x6 (a slot to pass): `x6`, not garbage
+    uint64_t x6;
+};
+
+// The classes of one argument (or of a few taken together), and what each is called.
+struct dimension {
+    const char *what;
+    int nclasses;
+    const char *const *names;
+};
+
+struct call_info {
+    const char *name;
+    uint64_t number; // 0 for CALL_UNKNOWN: drawn per call
+    int ndims;
+    struct dimension dims[MAX_DIMS];
 };
 
 void calls_init(void);
@@ -167,6 +224,14 @@ void build_spawn_true(struct call *c);
 void build_wait_any(struct call *c);
 // Describes the call (classes and values) for a failure report.
 void describe_call(const struct call *c, char *buf, size_t size);
+// Only the number and classes of c->kind's combination c->combination (to name it).
+void build_classes(struct call *c);
+// A helper call: `number` with these arguments (the rest garbage), not one of the combinations.
+void build_helper(struct call *c, enum call_kind kind, uint64_t a0, uint64_t a1, uint64_t a2);
+// Makes a call and checks it (main.c): what the combinations and the helpers go through.
+// Returns its result, or NOT_MADE if the oracle said not to make it.
+#define NOT_MADE (-0x7fffffffffffffffL - 1)
+long make_call(const struct call *c);
 
 // --- spawn_args.c -----------------------------------------------------------------------
 
@@ -219,10 +284,19 @@ uint64_t spawn_argv(int class);
 
 int live_children(void);
 bool is_child(int pid);
-int some_child(void); // a random live child's pid, or 0
+int some_child(void); // a random live child's pid that wait4 may reap, or 0
 int newest_pid(void); // the last pid a spawn returned (pids only grow)
-void child_started(int pid);
+void child_started(int pid); // a `true`: it exits 0 at once
 void child_reaped(int pid);
+// Children wait4 may reap: they have ended, or will without anyone's help (`true`s; lab 5's
+// peers once their end is settled).  Only those are waited for without WNOHANG.
+int reapable_children(void);
+bool child_reapable(int pid);
+int live_trues(void); // the `true`s among them (at most MAX_CHILDREN)
+// Whether wait4 may report `status` for `pid` (a `true` exits 0; a killed one may end with
+// SIGKILL instead; a peer ends as peers.c settled it).
+bool child_status_allowed(int pid, int status);
+int last_reaped_pid(void); // 0 if none yet
 // Reaps every child left; returns the number of problems found (a pid nobody spawned, a
 // child that did not exit 0, one missing), printing each.
 int reap_all_children(int *started, int *reaped);
@@ -243,5 +317,185 @@ void oracle_init(int pid, int ppid);
 
 uint64_t random64(void);
 uint64_t random_below(uint64_t n);
+// A failure found outside a call (a peer that ended wrongly, the end counts): printed like
+// a call's, counted in the summary.
+void fail_other(const char *what);
+
+#if LAB >= 5
+// --- lab 5: capabilities and IPC ----------------------------------------------------------
+
+// children.c: the peers among the children, and the kernel's task table as it must be
+// (task_describe numbers tasks by their slot in it; a spawn takes the lowest free slot).
+void peer_child_started(int pid);
+void child_settled(int pid, int status); // a peer's end is decided: wait4 will see `status`
+void child_killed(int pid);              // SIGKILL sent: it may end with that instead
+void task_table_init(void);              // reads it with task_describe, before any spawn
+int task_at(int index);                  // the pid in slot `index`, or 0
+int task_index_of(int pid);              // -1 if none
+int task_index_used_other(void);         // a slot of a task that is neither us nor a child
+int task_index_free(void);               // an unused slot in 1..63 (-1 if none)
+int my_task_index(void);
+
+#define RIGHTS_SRG (RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT) // what a new object's original has
+void child_any_status(int pid); // after a failure: whatever it ends with is not checked
+void reap_ended_quietly(void);   // after a failure: reap what has ended, unchecked
+void kill_all_children(void);    // after a failure, at the end: so that all can be reaped
+
+// calls5.c
+extern const struct call_info calls5[];
+void calls5_init(void);
+int combinations5(enum call_kind kind);
+bool combination_left_out5(enum call_kind kind, int combination);
+bool combination_needs_full_table(enum call_kind kind, int combination);
+void build_call5(struct call *c);
+
+// caps.c: the fuzzer's own capability table, as it must be.
+#define NFIXTURES 17
+enum fixture {
+    FX_EP,       // an endpoint nobody else holds: sends and receives on it find nobody
+    FX_SERVED,   // the endpoint the server peer receives on
+    FX_FULL,     // the endpoint the full server (no free slot) receives on
+    FX_IN_SEND,  // inboxes: peers send (or call) the fuzzer through these
+    FX_IN_CALL,
+    FX_IN_PASS,
+    FX_IN_HOLD,  // callers whose reply rights the fuzzer takes to hold or save
+    FX_IN_HOLD_FULL, // the same, callers with no free slot
+    FX_IN_DOOM,  // peers hand the fuzzer copies of endpoints they will destroy
+    FX_IN_DOOM_NT, // ... and of notifications
+    FX_IN_WAIT,  // the waiter peer tells the fuzzer what its notify_wait returned
+    FX_BOUND_EP, // an endpoint with a notification bound to it
+    FX_BOUND_NT, // that notification
+    FX_NT,       // a notification
+    FX_NT_PASS,  // the notification pass peers send copies of
+    FX_SERVED_NT, // a notification bound to FX_SERVED: a signal wakes the server in its recv
+    FX_WAITED_NT, // the notification the waiter peer waits on
+};
+enum role { ROLE_FREE, ROLE_INHERITED, ROLE_FIXTURE, ROLE_COPY, ROLE_FILLER, ROLE_SCRATCH };
+#define MAX_OBJECTS 200
+struct object {
+    bool live;
+    unsigned type;      // CAP_*
+    unsigned kernel_id; // cap_info.object, once seen; 0 before
+    int fixture;        // FX_*, or -1
+    int owner_peer;     // an object a peer created (and will destroy): its pid; else 0
+    uint64_t word;      // a notification's bits, signalled and not yet taken
+    int bound;          // the object bound to it (notification <-> endpoint), or -1
+    int caller;         // a CAP_REPLY: the pid of the caller it answers (0: it died)
+};
+struct slot {
+    int object; // -1: empty
+    unsigned rights;
+    uint64_t badge;
+    bool original;
+    enum role role;
+};
+extern struct slot table[CAP_SLOTS];
+extern struct object objects[MAX_OBJECTS];
+
+void caps_init(void); // reads what the fuzzer was given (slot 0, perhaps more)
+int free_slot_count(void);
+int lowest_free_slot(void); // -1: full
+int used_slot_count(void);
+int live_object_count(void); // objects created by the fuzzer or its peers, alive
+// Where a slot class points now, made so if need be (calls5.c's classes use these).
+int fixture_slot(enum fixture f); // the original of a fixture (created if need be)
+int fixture_object(enum fixture f);
+int fixture_object_now(enum fixture f); // -1 if it does not exist now (nothing is made)
+// A copy of fixture `f`'s object with exactly `rights` and (if `badged`) a non-zero badge.
+int copy_slot(enum fixture f, unsigned rights, bool badged);
+int scratch_original(unsigned type, bool unbound); // a scratch endpoint or notification
+int scratch_copy(void);                            // a copy nobody relies on
+int scratch_copy_of(int original, unsigned rights); // a copy of that slot's object
+int caps_pin(int slot); // the call being built names it: room-making leaves it alone
+void caps_unpin_all(void);
+const struct keel_stats *caps_baseline(void);
+int any_used_slot_but_console(void);
+int random_free_slot(void);
+void make_room(void);  // deletes fillers and scratch slots until there is room to work
+void fill_table(void); // mints fillers until no slot is free
+void set_word(enum fixture f, bool bits); // makes the notification's word non-zero, or 0
+// What a call did to the table (oracle5.c).
+int new_object(unsigned type, int fixture, int owner_peer);
+void put_slot(int slot, int object, unsigned rights, uint64_t badge, bool original,
+              enum role role);
+void empty_slot(int slot);
+void destroy_object(int object); // every slot naming it empties; the peers it affects settle
+void learn_slot(int slot); // cap_describe: its kernel id; a failure if it differs
+void caps_reconcile(void); // after a failure: the table as the kernel has it
+void caps_teardown(void);  // deletes everything the fuzzer made (helper calls)
+void caps_stats_baseline(void);
+bool caps_stats_check(char *what, size_t size); // keel_stats back at the baseline?
+void caps_stats_summary(char *buf, size_t size);
+bool caps_degraded(void); // after a failure: make no call that could block
+void caps_degrade(void);
+
+// peers.c: the fuzzer's partners in IPC.
+enum held { HELD_NONE, HELD_LIVE, HELD_FULL, HELD_LOST, NHELD };
+extern const char *const held_names[NHELD];
+struct peer;
+int peer_main(int argc, char **argv); // `fuzz peer KIND ...`
+void peers_init(void);
+// Makes sure of a state; each may spawn peers and make helper calls.
+void ensure_server(bool full);          // a server waiting in recv on FX_SERVED (FX_FULL)
+void ensure_queued(enum fixture inbox); // a peer waiting in send or call on the inbox
+void ensure_held(enum held h);          // the reply right the fuzzer holds
+int ensure_saved_reply(bool full, bool dead); // a CAP_REPLY slot; its caller as asked
+int ensure_doomed(unsigned type); // a copy of a peer's object it destroys once we wait on it
+int ensure_true_child_pid(void);  // a live `true`'s pid (spawned if need be; calls5.c)
+int queued_peer_pid(void);        // a peer queued on FX_IN_SEND
+int held_peer_pid(void);          // the caller whose reply right we hold, or 0
+int saved_peer_pid(void);         // a caller whose reply we saved
+enum held held_state(void);
+bool held_lost_told(void); // lost, and ipc_reply said ESRCH since
+bool server_waiting(bool full);
+// Receives: the head of an inbox's queue, and the next after one (NULL: none).
+struct peer *queue_head(enum fixture inbox);
+struct peer *queue_after(const struct peer *after);
+void peer_message(const struct peer *p, uint64_t out[8]); // x1..x7 as the fuzzer gets them
+bool peer_passes(const struct peer *p);
+bool peer_is_caller(const struct peer *p);
+void peer_pass_info(const struct peer *p, int *object, unsigned *type, unsigned *rights,
+                    uint64_t *badge); // object -1: a doomer's, not known yet
+int peer_new_doom_object(struct peer *p);
+bool saved_full(int pid); // the caller of a saved reply has no free slot
+int peer_state_of(int pid, unsigned *object); // TASK_STATE_* it must be in, or 0: any
+// What happened to peers (oracle5.c), each settling or moving one on.
+void peer_taken(struct peer *p, bool as_caller);
+void peer_failed_delivery(struct peer *p, long err);
+void held_dropped(void); // a recv while holding: the caller gets EPIPE
+void held_replied(const uint64_t reply[8], long result, bool passed);
+void held_saved(int slot);
+void held_told(void);
+void held_lost_reported(void);
+void saved_replied(int pid, const uint64_t reply[8], long result, bool passed);
+void saved_dropped(int pid); // its CAP_REPLY deleted: EPIPE
+void peer_killed(int pid);   // SIGKILL
+void peers_object_destroyed(int object); // an inbox or a served endpoint: its peers end
+void ensure_waiter(void); // a peer waiting in notify_wait on FX_WAITED_NT
+// A signal went to a notification: the peer it wakes, if any, gets the word (peers.c says
+// who, and checks what they did with it).
+void peers_signalled(int object);
+bool is_inbox(int fixture);
+void doomed_done(int object);
+// The server's answer to a message (both sides compute it).
+void server_expect(bool full, const uint64_t in[8], uint64_t badge, bool pass,
+                   const struct slot *passed, uint64_t reply[8], bool drop);
+void server_took(bool full, const uint64_t in[8], uint64_t badge, const struct slot *passed);
+void peers_teardown(void);      // every peer let go, so that all can be reaped
+void peers_check_settled(void); // after caps_teardown: none still waiting
+int peers_objects_in_flight(void); // made by peers, not known to the fuzzer yet
+uint64_t reply_fold(const uint64_t regs[8]); // what a caller's exit status says of its reply
+#define SERVER_DROP_LABEL 0x6e6f2d7265706c79UL // "no-reply": the server receives again
+
+// children.c (lab 5)
+int some_true(void); // a live `true`, or 0
+int any_child(void); // any live child, or 0
+
+// oracle5.c
+void predict5(const struct call *c, struct expected *e);
+void apply5(const struct call *c, const struct expected *e, long result, const struct regs *out);
+const char *check_what_it_wrote5(const struct call *c, long result, const struct regs *out);
+void oracle5_init(void);
+#endif
 
 #endif

@@ -7,11 +7,19 @@
 // reaped and the free frames must be back where they started.  The same SEED and COUNT make
 // the same calls: a failure report names them, so `fuzz SEED COUNT` reproduces it, and
 // `fuzz SEED COUNT trace` prints every call before making it (to find one that hangs).
+//
+// From lab 5 on it fuzzes the capability and IPC calls too (calls5.c), on objects it creates
+// for the purpose and with children of its own as partners (peers.c); at the end it deletes
+// everything it made, and the kernel's counts (keel_stats: objects, capabilities, kmalloc's
+// allocations) must be back where they started too.  `fuzz peer ...` is one of those
+// children.
 #include "fuzz.h"
 
 #define MAX_REPORTED 5
 #define MAX_COMBINATIONS 1024
+#define MAX_SCHEDULE 4096 // combinations in one pass, over all calls
 #define PROGRESS_EVERY 5000
+#define MAX_LIVE_CHILDREN 24 // lab 5: `true`s and peers together, of the 63 task slots
 
 _Static_assert(offsetof(struct regs, sp) == 248 && offsetof(struct regs, nzcv) == 256 &&
                    offsetof(struct regs, tpidr_el0) == 264 && sizeof(struct regs) == 272,
@@ -22,9 +30,9 @@ static int other_tasks; // tasks that are not this program's children (itself, i
 static bool trace;      // `fuzz SEED COUNT trace`: print each call before making it
 static int calls_made, failures;
 static int not_run[UNSAFE + 1];                      // by verdict
-static uint8_t ran[NCALLS][MAX_COMBINATIONS];        // combinations made at least once
+static uint32_t ran[NCALLS][MAX_COMBINATIONS / 32];  // bits: combinations made at least once
 static uint64_t results_seen[NCALLS];                // bit n: -n (errno n) seen; bit 0: success
-static uint32_t schedule[NCALLS * MAX_COMBINATIONS]; // one pass: (kind << 16) | combination
+static uint32_t schedule[MAX_SCHEDULE];             // one pass: (kind << 16) | combination
 
 // xorshift64* (Marsaglia; Vigna): small, fast and good enough to draw classes and values.
 uint64_t random64(void)
@@ -40,15 +48,51 @@ uint64_t random_below(uint64_t n)
     return n == 0 ? 0 : random64() % n;
 }
 
+// The combination being made (build, call, what follows it): a helper call's failure says
+// which one it was for.
+static struct call in_progress;
+static bool making;
+
+static void describe_in_progress(char *buf, size_t size)
+{
+    char description[640];
+    buf[0] = '\0';
+    if (!making)
+        return;
+    describe_call(&in_progress, description, sizeof(description));
+    char *end = strchr(description, ')'); // its name and classes are enough
+    if (end != NULL)
+        end[1] = '\0';
+    snprintf(buf, size, " [making: %s]", description);
+}
+
 static void fail(const struct call *c, const char *what)
 {
-    char description[512];
+    char description[640], context[400] = "";
     failures++;
+#if LAB >= 5
+    caps_degrade(); // what the fuzzer knows of its capabilities may be wrong from now on
+#endif
     if (failures > MAX_REPORTED)
         return;
     describe_call(c, description, sizeof(description));
-    printf("\nfuzz: FAIL call %d (to reproduce: fuzz %lu %lu): %s: %s\n", calls_made, seed, count,
-           description, what);
+    if (c->combination < 0)
+        describe_in_progress(context, sizeof(context));
+    printf("\nfuzz: FAIL call %d (to reproduce: fuzz %lu %lu): %s%s: %s\n", calls_made, seed, count,
+           description, context, what);
+}
+
+void fail_other(const char *what)
+{
+    char context[400];
+    failures++;
+#if LAB >= 5
+    caps_degrade();
+#endif
+    describe_in_progress(context, sizeof(context));
+    if (failures <= MAX_REPORTED)
+        printf("\nfuzz: FAIL after call %d (to reproduce: fuzz %lu %lu)%s: %s\n", calls_made, seed,
+               count, context, what);
 }
 
 // The registers for the call: its number and arguments, and a pattern in all the others.
@@ -58,17 +102,30 @@ static void load_registers(const struct call *c, struct regs *in)
         in->x[r] = random64();
     for (int i = 0; i < MAX_ARGS; i++)
         in->x[i] = c->arg[i];
+    if (c->sets_x6)
+        in->x[6] = c->x6;
     in->x[8] = c->number;
     in->nzcv = (random64() & 0xf) << 28;
     in->tpidr_el0 = random64();
 }
 
-static void check_registers(const struct call *c, const struct regs *in, const struct regs *out,
-                            uint64_t sp_before)
+// Every register but x0 comes back unchanged, but those a successful receive fills in
+// (e->out_known), which must hold what was received.
+static void check_registers(const struct call *c, const struct expected *e, long result,
+                            const struct regs *in, const struct regs *out, uint64_t sp_before)
 {
-    char what[128];
+    char what[160];
+    unsigned known = result >= 0 ? e->out_known : 0;
     for (int r = 1; r < 31; r++) {
-        if (out->x[r] != in->x[r]) {
+        if (r < 8 && (known & (1u << r))) {
+            if (out->x[r] != e->out[r]) {
+                snprintf(what, sizeof(what), "x%d (%s) is 0x%lx, expected 0x%lx", r,
+                         r == 1 ? "label" : r < 6 ? "a word" : r == 6 ? "badge" : "passed slot",
+                         out->x[r], e->out[r]);
+                fail(c, what);
+                return;
+            }
+        } else if (out->x[r] != in->x[r]) {
             snprintf(what, sizeof(what), "x%d changed from 0x%lx to 0x%lx", r, in->x[r], out->x[r]);
             fail(c, what);
             return;
@@ -98,7 +155,11 @@ static int tasks_in_use(void)
 // other tasks plus this program's children.
 static void check_no_effect(const struct call *c, long result)
 {
-    if (result >= 0 || (c->kind != CALL_SPAWN && c->kind != CALL_WAIT4))
+    bool spawns_or_reaps = c->kind == CALL_SPAWN || c->kind == CALL_WAIT4;
+#if LAB >= 5
+    spawns_or_reaps |= c->kind == CALL_SPAWN_CAPS;
+#endif
+    if (result >= 0 || !spawns_or_reaps)
         return;
     int procs = tasks_in_use(), want = other_tasks + live_children();
     if (procs != want) {
@@ -113,32 +174,48 @@ static void check_no_effect(const struct call *c, long result)
 static void note_result(const struct call *c, long result)
 {
     results_seen[c->kind] |= result < 0 && result > -64 ? 1UL << -result : 1;
-    if (c->kind == CALL_SPAWN && result > 0)
+    bool spawn = c->kind == CALL_SPAWN;
+#if LAB >= 5
+    spawn |= c->kind == CALL_SPAWN_CAPS;
+#endif
+    if (spawn && result > 0)
         child_started((int)result);
     if (c->kind == CALL_WAIT4 && result > 0 && is_child((int)result))
         child_reaped((int)result);
 }
 
 // Makes the call if the oracle says it returns soon, and checks everything about it.
-static void make_call(const struct call *c)
+// Returns the result, or NOT_MADE.
+long make_call(const struct call *c)
 {
     struct expected e;
     predict(c, &e);
     if (e.verdict != RUN) {
         not_run[e.verdict]++;
-        return;
+        if (trace) {
+            char description[640];
+            describe_call(c, description, sizeof(description));
+            printf("fuzz: not made (%s): %s\n",
+                   e.verdict == WOULD_BLOCK   ? "would block"
+                   : e.verdict == WOULD_FLOOD ? "would flood"
+                                              : "unsafe",
+                   description);
+        }
+        return NOT_MADE;
     }
     struct regs in, out;
     uint64_t sp_before;
     load_registers(c, &in);
     if (trace) { // to find the call that never returns, when one does not
-        char description[512];
+        char description[640], expected[128];
         describe_call(c, description, sizeof(description));
-        printf("fuzz: call %d: %s\n", calls_made, description);
+        describe_expected(&e, expected, sizeof(expected));
+        printf("fuzz: call %d: %s: expecting %s\n", calls_made, description, expected);
     }
     long result = fuzz_svc(&in, &out, &sp_before);
     calls_made++;
-    ran[c->kind][c->combination] = 1;
+    if (c->combination >= 0)
+        ran[c->kind][c->combination / 32] |= 1u << (c->combination % 32);
     char what[192], expected[128];
     if (!result_allowed(&e, result)) {
         describe_expected(&e, expected, sizeof(expected));
@@ -147,14 +224,22 @@ static void make_call(const struct call *c)
         fail(c, what);
     } else if (e.nerrors == 0 && result >= 0) {
         const char *wrong = check_what_it_wrote(c, result);
+#if LAB >= 5
+        if (wrong == NULL)
+            wrong = check_what_it_wrote5(c, result, &out);
+#endif
         if (wrong != NULL)
             fail(c, wrong);
     }
-    check_registers(c, &in, &out, sp_before);
+    check_registers(c, &e, result, &in, &out, sp_before);
     check_no_effect(c, result);
     note_result(c, result);
+#if LAB >= 5
+    apply5(c, &e, result, &out); // what the call changed, as the result says it did
+#endif
     if (calls_made % PROGRESS_EVERY == 0)
         printf("\nfuzz: %d calls made\n", calls_made);
+    return result;
 }
 
 // Makes room for a child (wait4 for any, when MAX_CHILDREN live), or makes one (a spawn of
@@ -162,11 +247,30 @@ static void make_call(const struct call *c)
 static void prepare(enum call_kind kind, int combination)
 {
     struct call helper;
-    if (kind == CALL_SPAWN && live_children() >= MAX_CHILDREN) {
+    bool spawns = kind == CALL_SPAWN;
+#if LAB >= 5
+    spawns |= kind == CALL_SPAWN_CAPS;
+    if (kind > CALL_SPAWN && kind < CALL_UNKNOWN)
+        make_room(); // the capability calls need free slots to work with
+    // Peers that have done their part are reaped now and then: task slots are few.
+    while (live_children() > MAX_LIVE_CHILDREN && reapable_children() > 0) {
+        build_wait_any(&helper);
+        if (make_call(&helper) == NOT_MADE) { // after a failure: no waiting
+            reap_ended_quietly();
+            break;
+        }
+    }
+    // A wait4 that waits finds a child that ends (peers that block do not).
+    if (kind == CALL_WAIT4 && live_children() > 0 && reapable_children() == 0) {
+        build_spawn_true(&helper);
+        make_call(&helper);
+    }
+#endif
+    if (spawns && live_trues() >= MAX_CHILDREN) {
         build_wait_any(&helper);
         make_call(&helper);
     }
-    if (combination_needs_child(kind, combination) && live_children() == 0) {
+    if (combination_needs_child(kind, combination) && reapable_children() == 0) {
         build_spawn_true(&helper);
         make_call(&helper);
     }
@@ -177,7 +281,7 @@ static int plan_pass(void)
 {
     int n = 0;
     for (int kind = 0; kind < NCALLS; kind++)
-        for (int k = 0; k < combinations(kind); k++)
+        for (int k = 0; k < combinations(kind) && n < MAX_SCHEDULE; k++)
             if (!combination_left_out(kind, k))
                 schedule[n++] = (uint32_t)kind << 16 | (uint32_t)k;
     for (int i = n - 1; i > 0; i--) { // Fisher-Yates
@@ -186,6 +290,20 @@ static int plan_pass(void)
         schedule[i] = schedule[j];
         schedule[j] = t;
     }
+#if LAB >= 5
+    // The combinations that need the capability table full go last, so that it is filled
+    // once a pass (and emptied again at the start of the next).
+    for (int i = 0, end = n; i < end;) {
+        if (combination_needs_full_table((enum call_kind)(schedule[i] >> 16),
+                                         (int)(schedule[i] & 0xffff))) {
+            uint32_t t = schedule[i];
+            schedule[i] = schedule[--end];
+            schedule[end] = t;
+        } else {
+            i++;
+        }
+    }
+#endif
     return n;
 }
 
@@ -193,6 +311,11 @@ static unsigned long free_frames(void)
 {
     struct sysinfo info;
     return sysinfo(&info) == 0 ? info.freeram : 0;
+}
+
+static bool made_once(int kind, int k)
+{
+    return (ran[kind][k / 32] >> (k % 32)) & 1;
 }
 
 // What was covered: combinations made, and each call's results (docs/syscalls.md lists the
@@ -209,7 +332,23 @@ static void print_coverage(int *made, int *total, int *left_out)
         for (int k = 0; k < combinations(kind); k++) {
             *total += 1;
             *left_out += combination_left_out(kind, k);
-            *made += ran[kind][k];
+            *made += made_once(kind, k);
+        }
+    }
+    int shown = 0;
+    for (int kind = 0; kind < NCALLS; kind++) {
+        for (int k = 0; k < combinations(kind) && shown < MAX_REPORTED; k++) {
+            if (made_once(kind, k) || combination_left_out(kind, k))
+                continue;
+            struct call c;
+            char description[640];
+            memset(&c, 0, sizeof(c));
+            c.kind = (enum call_kind)kind;
+            c.combination = k;
+            build_classes(&c);
+            describe_call(&c, description, sizeof(description));
+            printf("fuzz: never made: %s\n", description);
+            shown++;
         }
     }
 }
@@ -217,6 +356,10 @@ static void print_coverage(int *made, int *total, int *left_out)
 int main(int argc, char **argv)
 {
     char stack_area[STACK_AREA];
+#if LAB >= 5
+    if (argc >= 2 && strcmp(argv[1], "peer") == 0)
+        return peer_main(argc, argv);
+#endif
     trace = argc == 4 && strcmp(argv[3], "trace") == 0;
     if (argc != 3 + trace || parse_u64(argv[1], &seed) != 0 || parse_u64(argv[2], &count) != 0) {
         printf("usage: fuzz SEED COUNT [trace]\n");
@@ -226,31 +369,66 @@ int main(int argc, char **argv)
     memory_init(stack_area);
     calls_init();
     oracle_init(getpid(), getppid());
+#if LAB >= 5
+    task_table_init(); // before any spawn: the tasks that are not ours
+    caps_init();
+    calls5_init();
+    peers_init();
+    oracle5_init();
+#endif
     int pid = spawn("true", (char *[]){"true", NULL}), status;
     waitpid(pid, &status, 0); // whatever is allocated once for good, is allocated now
+#if LAB >= 5
+    child_started(pid); // for the task table (and last_reaped_pid: a pid no task has)
+    child_reaped(pid);
+    caps_stats_baseline();
+#endif
     unsigned long before = free_frames();
     other_tasks = tasks_in_use();
     printf("fuzz: seed %lu, %lu calls\n", seed, count);
     uint64_t start = instructions();
     while ((uint64_t)calls_made < count) {
         int n = plan_pass();
+        if (trace)
+            printf("fuzz: a pass of %d combinations starts at call %d\n", n, calls_made);
         for (int i = 0; i < n && (uint64_t)calls_made < count; i++) {
             enum call_kind kind = (enum call_kind)(schedule[i] >> 16);
             int combination = (int)(schedule[i] & 0xffff);
             struct call c;
+            memset(&in_progress, 0, sizeof(in_progress));
+            in_progress.kind = kind;
+            in_progress.combination = combination;
+            build_classes(&in_progress);
+            making = true;
             prepare(kind, combination);
             build_call(kind, combination, &c);
             make_call(&c);
+            making = false;
         }
     }
     uint64_t spent = instructions() - start;
     int started, reaped;
+#if LAB >= 5
+    peers_teardown(); // every peer told to end (or killed), every object deleted
+    caps_teardown();
+    peers_check_settled();
+    if (caps_degraded())
+        kill_all_children();
+#endif
     failures += reap_all_children(&started, &reaped);
     unsigned long after = free_frames();
     if (after != before) {
         printf("\nfuzz: FAIL at the end: %lu free frames before, %lu after\n", before, after);
         failures++;
     }
+    char counts[160] = "";
+#if LAB >= 5
+    if (!caps_stats_check(counts, sizeof(counts))) {
+        printf("\nfuzz: FAIL at the end: the kernel's counts are not back (%s)\n", counts + 2);
+        failures++;
+    }
+    started--, reaped--; // the first `true`, before the count began
+#endif
     int made, total, left_out;
     printf("\n");
     print_coverage(&made, &total, &left_out);
@@ -258,8 +436,8 @@ int main(int argc, char **argv)
            spent, spent / (uint64_t)(calls_made > 0 ? calls_made : 1));
     printf("fuzz: seed %lu: %d calls, %d failures; %d of %d combinations made, %d left out by "
            "rule; not made: %d would block, %d would flood, %d unsafe; %d children started, %d "
-           "reaped; free frames %lu before, %lu after\n",
+           "reaped; free frames %lu before, %lu after%s\n",
            seed, calls_made, failures, made, total, left_out, not_run[WOULD_BLOCK],
-           not_run[WOULD_FLOOD], not_run[UNSAFE], started, reaped, before, after);
+           not_run[WOULD_FLOOD], not_run[UNSAFE], started, reaped, before, after, counts);
     return failures > 0;
 }
