@@ -17,7 +17,7 @@
 static int wrong;
 
 // Whether a label's request byte names one of the requests a task may make.
-static bool is_request(unsigned int request)
+static int is_request(unsigned int request)
 {
     return request >= CONSOLE_WRITE && request <= CONSOLE_STATS;
 }
