@@ -22,12 +22,13 @@ static bool range_is_free(pte_t *root, uint64_t va, uint64_t size)
 
 // Where region_map(slot, 0, ...) puts a region of `size` bytes: the lowest free range at or
 // above REGION_AREA, searched a region's size at a time (each leaves a page unmapped after
-// it, so that running off the end of one region faults).  0 if there is none.
+// it, so that running off the end of one region faults: the page before the range must be
+// free too, or a small region would land in a bigger one's guard page).  0 if there is none.
 static uint64_t pick_address(pte_t *root, uint64_t size)
 {
     for (uint64_t va = REGION_AREA; uvm_range_ok(va, size) && va + size < USER_STACK_BOTTOM;
          va += size + PAGE_SIZE)
-        if (range_is_free(root, va, size + PAGE_SIZE))
+        if (range_is_free(root, va - PAGE_SIZE, size + 2 * PAGE_SIZE))
             return va;
     return 0;
 }

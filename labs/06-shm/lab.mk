@@ -15,8 +15,12 @@ KERNEL_HDRS += \
 USER_LIB_SRCS += \
 	user/lib/shm.c
 
-USER_HDRS +=
+USER_HDRS += \
+	labs/06-shm/shmtest.h
 
-USER_PROGS +=
+# This lab's test programs (grade/test_lab06_shm.py runs them; labs/06-shm/shmtest.h is
+# their shared header, on top of lab 5's labs/05-ipc/ipctest.h).
+USER_PROGS += \
+	labs/06-shm/shmshare.c
 
 LAB_DOCS +=

@@ -1,0 +1,152 @@
+// shmtest.h — helpers shared by lab 6's test programs (labs/06-shm/): lab 5's checks and
+// task helpers (labs/05-ipc/ipctest.h), and for regions: patterns made from a nonce, checking
+// them, passing a capability with a message, and the kernel's counts for leak checks.
+//
+// A pattern is the words mix64(nonce ^ tag << 48 ^ i): the grader computes the same words
+// from the nonce it passed (grade/test_lab06_shm.py, pattern_word), so nothing that prints
+// them can be canned, and a word out of place names the page it is in.
+#ifndef SHMTEST_H
+#define SHMTEST_H
+
+#include "../05-ipc/ipctest.h"
+
+#define PAGE 4096UL
+#define WORDS_PER_PAGE (PAGE / 8)
+
+static inline uint64_t pattern_word(uint64_t nonce, uint64_t tag, uint64_t i)
+{
+    return mix64(nonce ^ (tag << 48) ^ i);
+}
+
+static inline void fill_pattern(volatile uint64_t *p, uint64_t words, uint64_t nonce, uint64_t tag)
+{
+    for (uint64_t i = 0; i < words; i++)
+        p[i] = pattern_word(nonce, tag, i);
+}
+
+// The index of the first word that is not the pattern's, or -1 if all are.
+static inline long find_mismatch(const volatile uint64_t *p, uint64_t words, uint64_t nonce,
+                                 uint64_t tag)
+{
+    for (uint64_t i = 0; i < words; i++)
+        if (p[i] != pattern_word(nonce, tag, i))
+            return (long)i;
+    return -1;
+}
+
+// Checks that the `pages` pages at `p` hold pattern `tag`; `what` names them in the FAIL line,
+// which says which page and word differ and what they hold.
+static inline int expect_pattern(const char *what, const volatile uint64_t *p, uint64_t pages,
+                                 uint64_t nonce, uint64_t tag)
+{
+    long i = find_mismatch(p, pages * WORDS_PER_PAGE, nonce, tag);
+    return expect_true(i < 0, "%s: expected pattern %lu in all %lu pages, but page %ld, word "
+                       "%ld (address 0x%lx) holds 0x%lx instead of 0x%lx", what, tag, pages,
+                       i / (long)WORDS_PER_PAGE, i % (long)WORDS_PER_PAGE,
+                       (unsigned long)(p + (i < 0 ? 0 : i)), i < 0 ? 0 : p[i],
+                       pattern_word(nonce, tag, (uint64_t)(i < 0 ? 0 : i)));
+}
+
+// Checks that the `pages` pages at `p` are all zero.
+static inline int expect_zero(const char *what, const volatile uint64_t *p, uint64_t pages)
+{
+    for (uint64_t i = 0; i < pages * WORDS_PER_PAGE; i++)
+        if (p[i] != 0)
+            return expect_true(0, "%s: expected zeroed pages, but page %lu, word %lu holds 0x%lx",
+                               what, i / WORDS_PER_PAGE, i % WORDS_PER_PAGE, p[i]);
+    checks_made++;
+    return 1;
+}
+
+// Maps `slot` with `flags` at `va` (0: the kernel's choice); on an error prints a FAIL line
+// and returns 0.
+static inline uint64_t map_or_fail(const char *what, int slot, uint64_t va, unsigned flags)
+{
+    long r = region_map(slot, va, flags);
+    if (!expect_true(r > 0 && (va == 0 || (uint64_t)r == va), "%s: region_map(slot %d, 0x%lx, "
+                     "%s): expected an address, got %s", what, slot, va,
+                     flags & REGION_MAP_WRITE ? "REGION_MAP_WRITE" : "0",
+                     r < 0 ? errno_name(r) : "another address"))
+        return 0;
+    return (uint64_t)r;
+}
+
+// The region capability a message brought (its slot), checked: a region, with `rights`.
+static inline int expect_region_cap(const char *what, long slot, unsigned rights)
+{
+    struct cap_info info = {0};
+    long r = slot == CAP_NONE ? -EBADF : cap_describe((int)slot, &info);
+    return expect_true(r == 0 && info.type == CAP_REGION && info.rights == rights &&
+                           info.original == 0,
+                       "%s: expected a copy of a region capability with rights %u in the "
+                       "message, got slot %ld: %s type %u, rights %u, original %u",
+                       what, rights, slot, r == 0 ? "" : errno_name(r), info.type, info.rights,
+                       info.original);
+}
+
+static inline struct ipc_msg message_passing(long label, uint64_t w0, uint64_t w1, long cap)
+{
+    struct ipc_msg m = {label, {w0, w1, 0, 0}, cap, 0};
+    return m;
+}
+
+// --- the kernel's counts ----------------------------------------------------------------
+
+struct counts {
+    struct keel_stats k;
+    int slots;
+};
+
+static inline void take_counts(struct counts *c)
+{
+    memset(c, 0, sizeof(*c));
+    keel_stats(&c->k);
+    c->slots = slots_used();
+}
+
+// Prints "PROG: WHEN: F free frames, O objects, C capabilities, K kmalloc objects, T tasks".
+static inline void print_counts(const char *when, const struct counts *c)
+{
+    printf("%s: %s: %lu free frames, %u objects, %u capabilities, %u kmalloc objects, %u tasks\n",
+           test_name, when, c->k.free_frames, c->k.objects, c->k.caps, c->k.kmalloc_objects,
+           c->k.tasks);
+}
+
+// Checks that every count is as in `before`; `what` says after what.
+static inline int expect_same_counts(const char *what, const struct counts *before,
+                                     const struct counts *after)
+{
+    return expect_true(before->k.free_frames == after->k.free_frames &&
+                           before->k.objects == after->k.objects &&
+                           before->k.caps == after->k.caps &&
+                           before->k.kmalloc_objects == after->k.kmalloc_objects &&
+                           before->k.tasks == after->k.tasks && before->slots == after->slots,
+                       "%s: expected the counts of before (free frames %lu, objects %u, "
+                       "capabilities %u, kmalloc objects %u, tasks %u, this task's slots %d), "
+                       "got free frames %lu, objects %u, capabilities %u, kmalloc objects %u, "
+                       "tasks %u, slots %d",
+                       what, before->k.free_frames, before->k.objects, before->k.caps,
+                       before->k.kmalloc_objects, before->k.tasks, before->slots,
+                       after->k.free_frames, after->k.objects, after->k.caps,
+                       after->k.kmalloc_objects, after->k.tasks, after->slots);
+}
+
+// Spawns `name role A B` (two numeric arguments) with `caps` in its slots 0..
+static inline int spawn_role2(const char *name, const char *role, uint64_t a, uint64_t b,
+                              const long *caps, int ncaps)
+{
+    char ta[24], tb[24];
+    snprintf(ta, sizeof(ta), "%lu", a);
+    snprintf(tb, sizeof(tb), "%lu", b);
+    char *argv[] = {(char *)name, (char *)role, ta, tb, NULL};
+    int pid = spawn_caps(name, argv, caps, ncaps);
+    if (pid < 0) {
+        checks_made++;
+        checks_failed++;
+        printf("%s: FAIL spawn of '%s %s' with %d capabilities: %s\n", test_name, name, role,
+               ncaps, errno_name(pid));
+    }
+    return pid;
+}
+
+#endif
