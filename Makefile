@@ -48,6 +48,8 @@ USER_FILES :=
 LAB_DOCS :=
 LAB_QEMU_OPTS :=
 FAST_SRCS :=
+# The build directory comes first: a lab.mk may name objects in it (per-file flags).
+B := build/lab$(LAB)
 include $(wordlist 1,$(LAB),$(addsuffix /lab.mk,$(LAB_DIRS)))
 LAB_DIR := $(word $(LAB),$(LAB_DIRS))
 
@@ -93,7 +95,6 @@ KASFLAGS := -DLAB=$(LAB) -Ikernel -g -MMD -MP -D__ASSEMBLY__
 UCFLAGS := $(COMMON_CFLAGS) -DLAB=$(LAB) -Iuser/include -Ikernel/uapi -Ikernel/lib
 UASFLAGS := -DLAB=$(LAB) -g -MMD -MP -D__ASSEMBLY__
 
-B := build/lab$(LAB)
 KERNEL := $(B)/kernel.elf
 KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
 KBOOT_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_BOOT_SRCS)))

@@ -128,8 +128,10 @@ long region_unmap(struct task *t, uint64_t va)
 
 void region_revoke(struct region *r)
 {
-    // Every capability to r but the original, in every table.  The original holds a
-    // reference, so none of these puts frees the region.
+    // Every capability to r but the original, in every table, and every copy travelling in
+    // a message not yet delivered (a sender blocked in send or call: such a copy is never
+    // an original, and holds no reference).  The original holds a reference, so none of
+    // these puts frees the region.
     for (int i = 0; i < NTASKS; i++) {
         struct task *t = &tasks[i];
         if (t->state == TASK_UNUSED)
@@ -137,6 +139,8 @@ void region_revoke(struct region *r)
         for (int s = 0; s < CAP_SLOTS; s++)
             if (t->caps.slot[s].object == &r->obj && !t->caps.slot[s].original)
                 cap_delete(t, s);
+        if (t->ipc.msg.has_cap && t->ipc.msg.cap.object == &r->obj)
+            t->ipc.msg.has_cap = false;
     }
     // LAB 6: Your code here.
     // Every mapping not made through the original (m->via_original) goes, translations and

@@ -21,6 +21,11 @@ USER_HDRS += \
 # This lab's test programs (grade/test_lab06_shm.py runs them; labs/06-shm/shmtest.h is
 # their shared header, on top of lab 5's labs/05-ipc/ipctest.h).
 USER_PROGS += \
-	labs/06-shm/shmshare.c
+	labs/06-shm/shmshare.c \
+	labs/06-shm/shmrights.c \
+	labs/06-shm/shmrevoke.c \
+	labs/06-shm/shmleak.c \
+	labs/06-shm/shmbad.c \
+	labs/06-shm/conbig.c
 
 LAB_DOCS +=
