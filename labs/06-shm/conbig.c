@@ -13,7 +13,7 @@
 //   3. CONSOLE_WRITE_SHARED (label 5) is the kernel's request: sent by this task through its
 //      console capability, the server answers -EPERM; a badge with bit 63 (BADGE_KERNEL)
 //      cannot be minted.  The console still works afterwards.
-// The random letters come from rng_next (labs/05-ipc/ipctest.h), which the grader copies.
+// `conbig SEED refusals` runs step 3 alone.  The random letters come from rng_next (labs/05-ipc/ipctest.h), which the grader copies.
 #include "shmtest.h"
 
 #define TOTAL (80 * 1024)
@@ -60,12 +60,37 @@ static long write_all(const char *buf, size_t len, long *short_writes)
     return r;
 }
 
+// 3.
+static void refusals(void)
+{
+    struct ipc_msg m = message(CONSOLE_WRITE_SHARED, 16, 0, 0, 0), reply;
+    long r = ipc_call(SLOT_CONSOLE, &m, &reply);
+    expect_true(r == 0 && reply.label == -EPERM, "CONSOLE_WRITE_SHARED (label 5, w0 16) sent by "
+                "a task through its console capability: expected the server's answer -EPERM, got "
+                "result %s, label %ld", r < 0 ? errno_name(r) : "0", reply.label);
+    m = message(CONSOLE_WRITE_SHARED, ~0UL, 0, 0, 0);
+    r = ipc_call(SLOT_CONSOLE, &m, &reply);
+    expect_true(r == 0 && reply.label == -EPERM, "CONSOLE_WRITE_SHARED with w0 = 2^64 - 1: "
+                "expected -EPERM, got result %s, label %ld", r < 0 ? errno_name(r) : "0",
+                reply.label);
+    long minted = cap_mint(SLOT_CONSOLE, RIGHT_SEND, BADGE_KERNEL);
+    expect_true(minted < 0, "cap_mint(console, send, BADGE_KERNEL): expected an error, got slot "
+                "%ld", minted);
+    const char *line = "conbig: the console still works\n";
+    long w = write(1, line, strlen(line));
+    expect_true(w == (long)strlen(line), "write(1) after the refused requests: got %ld", w);
+}
+
 int main(int argc, char **argv)
 {
     test_name = "conbig";
     uint64_t seed = arg_number(argc, argv, 1, 12345);
     if (argc > 3 && strcmp(argv[2], "writer") == 0)
         return writer(argv[3], seed);
+    if (argc > 2 && strcmp(argv[2], "refusals") == 0) {
+        refusals();
+        return summary();
+    }
 
     // 1.
     rng_seed(seed);
@@ -103,22 +128,6 @@ int main(int argc, char **argv)
     reap_ok(b, "writer B");
     printf("conbig: both writers done\n");
 
-    // 3.
-    struct ipc_msg m = message(CONSOLE_WRITE_SHARED, 16, 0, 0, 0), reply;
-    long r = ipc_call(SLOT_CONSOLE, &m, &reply);
-    expect_true(r == 0 && reply.label == -EPERM, "CONSOLE_WRITE_SHARED (label 5, w0 16) sent by "
-                "a task through its console capability: expected the server's answer -EPERM, got "
-                "result %s, label %ld", r < 0 ? errno_name(r) : "0", reply.label);
-    m = message(CONSOLE_WRITE_SHARED, ~0UL, 0, 0, 0);
-    r = ipc_call(SLOT_CONSOLE, &m, &reply);
-    expect_true(r == 0 && reply.label == -EPERM, "CONSOLE_WRITE_SHARED with w0 = 2^64 - 1: "
-                "expected -EPERM, got result %s, label %ld", r < 0 ? errno_name(r) : "0",
-                reply.label);
-    long minted = cap_mint(SLOT_CONSOLE, RIGHT_SEND, BADGE_KERNEL);
-    expect_true(minted < 0, "cap_mint(console, send, BADGE_KERNEL): expected an error, got slot "
-                "%ld", minted);
-    const char *line = "conbig: the console still works\n";
-    long w = write(1, line, strlen(line));
-    expect_true(w == (long)strlen(line), "write(1) after the refused requests: got %ld", w);
+    refusals();
     return summary();
 }

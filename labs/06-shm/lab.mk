@@ -26,6 +26,11 @@ USER_PROGS += \
 	labs/06-shm/shmrevoke.c \
 	labs/06-shm/shmleak.c \
 	labs/06-shm/shmbad.c \
-	labs/06-shm/conbig.c
+	labs/06-shm/conbig.c \
+	labs/06-shm/shmbench.c
+
+# A benchmark is built as a program that cares about speed would be (its loops compiled
+# -O2), so that what it measures is the kernel's way of moving data, not -Og's code.
+$(B)/u/labs/06-shm/shmbench.o: UCFLAGS += -O2
 
 LAB_DOCS +=
