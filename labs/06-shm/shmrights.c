@@ -65,9 +65,9 @@ static int reader(int attack)
     }
     uint64_t word = mix64(nonce ^ 0x77) % (pages * WORDS_PER_PAGE);
     volatile uint64_t *target = p + word;
-    printf("shmrights: reader: %d of %d checks passed; writing to 0x%lx (page %lu of the "
-           "read-only mapping at 0x%lx)\n", checks_made - checks_failed, checks_made,
-           (unsigned long)target, word / WORDS_PER_PAGE, va);
+    printf("shmrights: reader (pid %d): %d of %d checks passed; writing to 0x%lx (page %lu of "
+           "the read-only mapping at 0x%lx)\n", getpid(), checks_made - checks_failed,
+           checks_made, (unsigned long)target, word / WORDS_PER_PAGE, va);
     *target = ~pattern_word(nonce, 1, word);
     printf("shmrights: reader: FAIL the write through the read-only mapping at 0x%lx went "
            "through: it reads 0x%lx now\n", (unsigned long)target, *target);
@@ -91,8 +91,8 @@ static int exec_child(void)
     // (Real hardware would want the instruction cache cleaned to the point of unification
     // first: `ic ivau` traps at EL0 on Keel, and QEMU has no cache to clean.)
     __asm__ volatile("dsb ish\n isb" ::: "memory");
-    printf("shmrights: exec: jumping to 0x%lx (page 1 of the region at 0x%lx)\n",
-           (unsigned long)code, va);
+    printf("shmrights: exec (pid %d): jumping to 0x%lx (page 1 of the region at 0x%lx)\n",
+           getpid(), (unsigned long)code, va);
     int (*f)(void) = (int (*)(void))(uintptr_t)code;
     int got = f();
     printf("shmrights: exec: FAIL the region's page ran as code: it returned %d\n", got);
@@ -159,9 +159,9 @@ static int guesser(uint64_t parent_va)
         expect_result("region_unmap of its own region", region_unmap(va), 0);
         expect_result("cap_delete of its own region", cap_delete(own), 0);
     }
-    printf("shmrights: guess: %d of %d guesses refused with the slot's error; %d of %d checks "
-           "passed; now reading 0x%lx\n", refused, tried, checks_made - checks_failed,
-           checks_made, parent_va);
+    printf("shmrights: guess (pid %d): %d of %d guesses refused with the slot's error; %d of %d "
+           "checks passed; now reading 0x%lx\n", getpid(), refused, tried,
+           checks_made - checks_failed, checks_made, parent_va);
     uint64_t got = *(volatile uint64_t *)parent_va;
     printf("shmrights: guess: FAIL reading 0x%lx without the capability gave 0x%lx\n", parent_va,
            got);
