@@ -87,12 +87,33 @@ def rerun_hint(k, command, icount=None):
     return f"To rerun it: make lab-{k.lab} qemu BOOTARGS='-- {command}'{extra}"
 
 
+JUNK = "6b6b6b6b"  # what frame_free fills a freed frame with (kernel/mm/frame.c)
+
+
+def clues(k):
+    """What the output says about a region freed too early, for a failure message."""
+    found = []
+    panic = re.search(r"^panic: .*$", k.output, re.M)
+    if panic:
+        found.append(f"The kernel panicked: '{panic.group(0)}' (its backtrace is in the serial "
+                     "output). In lab 6 a panic in frame_free, region_put or object_destroy is "
+                     "most often a region's frames freed twice or too early: a reference count "
+                     "one too low (each capability and each mapping holds one: region_get in "
+                     "region_map, region_put frees only at 0), or region pages mapped without "
+                     "DESC_NOT_OWNED, which exit then frees as the task's own.")
+    if JUNK in k.output:
+        found.append(f"0x{JUNK}... is what frame_free fills a freed frame with: a region's frames "
+                     "were freed while still mapped (a reference count too low, or a mapping "
+                     "without DESC_NOT_OWNED whose task's exit freed them as its own).")
+    return "".join("\n" + line for line in found)
+
+
 def fail_lines(k, program, limit=8):
-    """The program's FAIL lines and any fault reports, for a failure message."""
+    """The program's FAIL lines and any fault reports, for a failure message, and clues."""
     lines = re.findall(r"^%s: .*FAIL .*$|^keel: task \d+ .* killed: .*$" % re.escape(program),
                        k.output, re.M)
     more = f"\n    ... and {len(lines) - limit} more" if len(lines) > limit else ""
-    return "".join("\n    " + line for line in lines[:limit]) + more
+    return "".join("\n    " + line for line in lines[:limit]) + more + clues(k)
 
 
 def program_failures(k, program):
@@ -105,7 +126,7 @@ def expect_line(k, pattern, what, section, timeout=30, hint=None, **options):
         return k.expect(pattern, timeout=timeout, what=what, section=section, **options)
     except pytest.fail.Exception as failure:
         message = str(failure)
-    pytest.fail(message + (f"\n{hint}" if hint else ""), pytrace=False)
+    pytest.fail(message + clues(k) + (f"\n{hint}" if hint else ""), pytrace=False)
 
 
 def fault_report(k, announced, kind, hint, section, what, survived=None):
@@ -226,8 +247,9 @@ def test_a_read_only_view_can_never_be_written(keel):
     fault_report(k, announced, r"data abort from EL0 \(EC 0x24\): permission fault, level 3, "
                  r"on a write", hint, EX2, "the reader writing through its read-only mapping",
                  survived=RO_HINT)
-    k.expect(r"^shmrights: ro: the parent goes on: its mapping still reads pattern 1: (\w+)$",
-             timeout=20, what="the parent's last line, after a second reader", section=EX3)
+    expect_line(k, r"^shmrights: ro: the parent goes on: its mapping still reads pattern 1: "
+                r"(\w+)$", "the parent's last line, after a second reader", EX3, timeout=20,
+                hint=hint)
     status = k.wait_exit(timeout=10, section=EX3)
     failures = program_failures(k, "shmrights")
     assert not failures and status == 0, k.explain(
@@ -266,7 +288,7 @@ def test_a_task_without_the_capability_cannot_reach_the_region(keel):
     every slot and random slot numbers with region_map (at the kernel's address and at the
     parent's), region_revoke and region_unmap: each gets the slot's error (EBADF empty or out
     of range, EINVAL not a region), never an address; the parent's address is not mapped in
-    it (write(1) from there is EFAULT); its own region at that same address holds zeros; its
+    it (spawn with its path there is EFAULT); its own region at that same address holds zeros; its
     read of the parent's address kills it with a translation fault there."""
     nonce = new_seed()
     command = f"shmrights {nonce} guess"
@@ -293,11 +315,15 @@ def test_a_task_without_the_capability_cannot_reach_the_region(keel):
 # --- Exercise 4: revoke ----------------------------------------------------------------------
 
 REVOKE_HINTS = [
+    (", the last)", "unmap_range must clear the level-3 entry of every page of the mapping, "
+     "the last one too"),
     ("mapping through the original", "the mappings made through the original must stay: "
      "region_revoke removes only those with via_original false"),
     ("its mapping through its own copy", "region_revoke must remove every mapping made through "
      "a copy (via_original false), the revoker's own too, translations and all (drop_mapping "
-     "with unmap)"),
+     "with unmap; walking the list while dropping from it: after drop_mapping, *link already "
+     "holds the next mapping)"),
+
     ("its own copy", "revoke must also delete the revoker's own copies (every slot holding a "
      "copy, in every task, the caller's too)"),
     ("travelling in a message", "a copy in a message not yet delivered (a sender blocked in "
@@ -329,11 +355,11 @@ def test_revoke_takes_effect_at_once_in_every_holder(keel):
                          "lines: a holder could not map its copy, or revoke blocked)", EX4,
                          hint=hint)
     failures = program_failures(k, "shmrevoke")
-    for key, advice in REVOKE_HINTS[:5]:
+    for key, advice in REVOKE_HINTS[:6]:
         wrong = [f for f in failures if key in f]
         assert not wrong, k.explain(
             "the revoker's view after region_revoke as documented", got="".join(
-                "\n    " + f for f in wrong) + f"\n{advice[0].upper() + advice[1:]}.\n" + hint,
+                "\n    " + f for f in wrong) + f"\nSo: {advice}.\n" + hint,
             section=EX4)
     assert parent.group(1) == parent.group(2), k.explain(
         "every check of the parent's, up to and after its revoke, to pass",
@@ -356,7 +382,7 @@ def test_revoke_takes_effect_at_once_in_every_holder(keel):
     counts = [f for f in failures if "counts" in f]
     assert not counts, k.explain(
         "the kernel's counts back where they were", got="".join("\n    " + f for f in counts) +
-        "\n" + REVOKE_HINTS[5][1] + "\n" + hint, section=EX5)
+        "\n" + REVOKE_HINTS[6][1] + "\n" + hint, section=EX5)
     assert not failures and status == 0, k.explain(
         "every check of shmrevoke to pass, exit status 0", got=f"exit status {status}" +
         fail_lines(k, "shmrevoke") + "\n" + hint, section=EX4)
@@ -383,7 +409,9 @@ def test_revoke_and_unmap_forget_the_tlb_entries(keel):
                   "page of the mapping (unmap_range)"}
 
     def advice(who):
-        return lambda line: tlb_hint if "TLB" in line else table_hint[who]
+        return lambda line: tlb_hint if "TLB" in line else \
+            "unmap_range must clear the level-3 entry of every page of the mapping, the last one " \
+            "too" if "stops short" in line else table_hint[who]
 
     for who, what in (("revoker", "revoking"), ("unmapper", "unmapping")):
         announced = expect_line(k, r"^shmrevoke: tlb %s \(pid (?P<pid>\d+)\): \w+ "
@@ -396,7 +424,7 @@ def test_revoke_and_unmap_forget_the_tlb_entries(keel):
     status = k.wait_exit(timeout=20, section=EX4)
     assert status == 0 and not program_failures(k, "shmrevoke"), k.explain(
         "both children killed at their reads, exit status 0",
-        got=f"exit status {status}" + fail_lines(k, "shmrevoke") + "\n" + tlb_hint, section=EX4)
+        got=f"exit status {status}" + fail_lines(k, "shmrevoke"), section=EX4)
 
 
 # --- Exercise 5: reference counts ------------------------------------------------------------
@@ -603,14 +631,9 @@ def test_only_the_kernel_may_send_console_write_shared(keel):
 
 # --- Measuring -------------------------------------------------------------------------------
 
-def record_measure(request, text):
-    """A figure printed with the score at the end of the run (conftest.py's `measure`)."""
-    request.node.user_properties.append(("keel-measure", text))
-
-
 @pytest.mark.points(10)
 @pytest.mark.section(MEASURING)
-def test_one_mib_through_a_region_costs_a_tenth_of_messages(keel, request):
+def test_one_mib_through_a_region_costs_a_tenth_of_messages(keel, measure):
     """`shmbench NONCE` under -icount shift=0: 1 MiB moves from one task to another through a
     region (copied in, a call, the reader's pass over all of it, the reply) and through 32768
     4-word calls; the reader's checksum of both must be the one computed here from the nonce,
@@ -627,7 +650,7 @@ def test_one_mib_through_a_region_costs_a_tenth_of_messages(keel, request):
     detail = expect_line(k, r"^shmbench: the region's count: .*$", "the region's breakdown",
                          MEASURING, hint=hint)
     n, m = int(costs.group(1)), int(costs.group(2))
-    record_measure(request, f"lab 6 shmbench: 1 MiB through a region {n} instructions, through "
+    measure(f"lab 6 shmbench: 1 MiB through a region {n} instructions, through "
                    f"4-word messages {m} (x{m / max(n, 1):.1f}; target >= x{RATIO_TARGET})")
     want = checksum(nonce, 1, 1024 * 1024 // 8)
     region_sum, message_sum = int(sums.group(1), 16), int(sums.group(2), 16)

@@ -169,8 +169,8 @@ static enum way cycle(int i)
     cap_delete(copy);
     if (delete_first)
         expect_result("cap_delete of the original", cap_delete(region), 0);
-    if (va != 0)
-        expect_result("region_unmap of the worker's mapping", region_unmap(va), 0);
+    if (va != 0 && expect_result("region_unmap of the worker's mapping", region_unmap(va), 0))
+        expect_pages_gone(what, va, pages);
     if (!delete_first)
         expect_result("cap_delete of the original", cap_delete(region), 0);
     if (way == OUTLIVE) {

@@ -84,6 +84,36 @@ static inline int expect_region_cap(const char *what, long slot, unsigned rights
                        info.original);
 }
 
+// Whether the kernel finds `va` mapped readable in this task's page table, without touching
+// it from user code (which would fault) or printing anything: spawn copies its path from
+// there (-EFAULT if unmapped); from mapped memory the path is a name no program has.
+// Returns 0 (not mapped) or 1.
+static inline int kernel_sees_mapped(uint64_t va)
+{
+    char *argv[] = {"probe", NULL};
+    long r = spawn((const char *)va, argv);
+    if (r > 0) { // a pattern that spells a program's name: wait for it, and call it mapped
+        waitpid((int)r, NULL, 0);
+        return 1;
+    }
+    return r != -EFAULT;
+}
+
+// Checks that none of the `pages` pages at `va` is mapped any more (after an unmap or a
+// revoke); the FAIL line says how many and which is first.
+static inline int expect_pages_gone(const char *what, uint64_t va, uint64_t pages)
+{
+    uint64_t left = 0, first = 0;
+    for (uint64_t n = pages; n-- > 0;)
+        if (kernel_sees_mapped(va + n * PAGE)) {
+            left++;
+            first = n;
+        }
+    return expect_true(left == 0, "%s: pages still mapped at 0x%lx: %lu of %lu (the first: page "
+                       "%lu%s)", what, va, left, pages, first,
+                       left == 1 && first == pages - 1 ? ", the last" : "");
+}
+
 static inline struct ipc_msg message_passing(long label, uint64_t w0, uint64_t w1, long cap)
 {
     struct ipc_msg m = {label, {w0, w1, 0, 0}, cap, 0};
