@@ -487,10 +487,19 @@ def test_ipc_round_trip_instruction_count(keel, measure):
                          "the signal-to-wait count", MEASURING)
     per_byte = expect_line(k, r"^ipcbench: console output: (\d+) instructions per byte$",
                            "the console output count", MEASURING)
-    n_call, n_notify, n_byte = (int(m.group(1)) for m in (call, notify, per_byte))
+    expect_line(k, r"^ipcbench: type a key to time the UART's interrupt$", "the prompt for a "
+                "key", MEASURING)
+    k.send("k")
+    irq = expect_line(k, r"^ipcbench: IRQ to driver: (\d+) instructions$",
+                      "the IRQ-to-driver count (the kernel's keel_stats)", MEASURING)
+    n_call, n_notify, n_byte, n_irq = (int(m.group(1)) for m in (call, notify, per_byte, irq))
     measure(f"lab 5 ipcbench: call+reply_recv round trip {n_call} instructions (target "
             f"<= {ROUND_TRIP_TARGET}; {wrapped.group(1)} through the C library's wrappers); "
-            f"signal to wait {n_notify}; console output {n_byte} per byte")
+            f"signal to wait {n_notify}; console output {n_byte} per byte; IRQ to driver "
+            f"{n_irq}")
+    assert 10 <= n_irq < 5000, k.explain(
+        "an IRQ-to-driver count that is a real measurement: the console server's recv returns "
+        "IPC_NOTIFIED soon after the UART's interrupt", got=n_irq, section=MEASURING)
     assert 20 <= n_call <= ROUND_TRIP_TARGET, k.explain(
         f"a round trip of 20 to {ROUND_TRIP_TARGET} instructions (a fast path for call and "
         "reply_recv: both tasks known, message in registers, switch straight to the partner "

@@ -1,5 +1,6 @@
 // irq_line.c — from an interrupt to a notification, and back through irq_ack.
 #include <stddef.h>
+#include "arch/aarch64/pmu.h"
 #include "dev/irq.h"
 #include "ipc/irq_line.h"
 #include "ipc/notification.h"
@@ -8,6 +9,8 @@
 #include "uapi/ipc.h"
 
 static struct irq_line *lines[IRQ_MAX]; // the line object of each INTID, if any
+uint64_t irq_fired_at;                  // instruction count when a line last fired (0: none)
+uint64_t irq_to_driver;                 // ... and from there to its driver's recv (0: none)
 
 struct irq_line *irq_line_create(unsigned intid)
 {
@@ -34,6 +37,7 @@ static void irq_line_fired(unsigned intid)
     if (l == NULL || l->ntfn == NULL)
         return;
     l->fired++;
+    irq_fired_at = pmu_instructions();
     notification_signal(l->ntfn, l->badge);
     // STUB
     //| (void)l;

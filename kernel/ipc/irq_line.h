@@ -23,6 +23,11 @@ struct irq_line {
     uint64_t fired;            // times it fired (for the handout's figures)
 };
 
+// For keel_stats' irq_to_driver: the instruction count when a line last fired, and the
+// count from there to the moment its driver's recv returned with the notification.
+extern uint64_t irq_fired_at;
+extern uint64_t irq_to_driver;
+
 // The line's object (boot: for the servers init is given).  NULL if out of objects.
 struct irq_line *irq_line_create(unsigned intid);
 void irq_line_destroy(struct irq_line *l);

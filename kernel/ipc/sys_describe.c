@@ -1,6 +1,7 @@
 // sys_describe.c — what ps and the graders may know: task_describe and keel_stats (given
 // code).  Names and numbers only, never kernel addresses.
 #include "ipc/cap.h"
+#include "ipc/irq_line.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -66,5 +67,6 @@ long sys_keel_stats(struct trapframe *tf)
     s.objects = object_live_count();
     s.caps = cap_count_all();
     s.kmalloc_objects = (unsigned)kmalloc_live_objects();
+    s.irq_to_driver = irq_to_driver;
     return copy_to_user(tf->x[0], &s, sizeof(s));
 }

@@ -4,7 +4,9 @@
 // In: x0 slot, x1 label, x2..x5 words, x6 a slot to pass or CAP_NONE.  Out, for a received
 // message: x0 0 or IPC_* bits, x1 label, x2..x5 words, x6 badge, x7 the passed slot or
 // CAP_NONE.  On an error only x0 changes.
+#include "arch/aarch64/pmu.h"
 #include "ipc/endpoint.h"
+#include "ipc/irq_line.h"
 #include "ipc/reply.h"
 #include "syscall/syscall.h"
 #include "task/task.h"
@@ -42,6 +44,10 @@ long ipc_store_message(struct trapframe *tf, long result)
     current->ipc.pending_flags = 0;
     if (result < 0)
         return result;
+    if ((result & IPC_NOTIFIED) && irq_fired_at != 0) { // a driver hears of its interrupt
+        irq_to_driver = pmu_instructions() - irq_fired_at;
+        irq_fired_at = 0;
+    }
     result |= flags;
     const struct ipc_message *m = &current->ipc.msg;
     tf->x[1] = m->label;

@@ -81,21 +81,24 @@ static void copy_pages(uint64_t va, void *kernel, size_t len, bool to_user)
     }
 }
 
-// Whether every page of [va, va + len) (already found accessible) is RAM.  From lab 5 a
-// driver maps device registers into its address space; a system call given such an address
-// as a buffer must not read or write the device (a read of a UART's data register consumes
-// a character) and cannot (the direct map covers RAM only): -EFAULT.
+// Whether no page of [va, va + len) is device memory.  From lab 5 a driver maps device
+// registers into its address space; a system call given such an address as a buffer must
+// not read or write the device (a read of a UART's data register consumes a character) and
+// cannot (the direct map covers RAM only): -EFAULT.  Whether the pages are mapped at all is
+// uaccess_ok's to say, not this function's.
 static bool user_range_is_ram(uint64_t va, size_t len)
 {
+#if LAB >= 5
     pte_t *root = task_current()->pagetable;
     if (len == 0)
         return true;
     for (uint64_t page = page_round_down(va); page < va + len; page += PAGE_SIZE) {
         struct pt_translation t;
         pt_translate(root, page, &t);
-        if ((t.attrs & DESC_ATTRINDX_MASK) != DESC_ATTRINDX(MAIR_IDX_NORMAL))
+        if (t.mapped && (t.attrs & DESC_ATTRINDX_MASK) != DESC_ATTRINDX(MAIR_IDX_NORMAL))
             return false;
     }
+#endif
     return true;
 }
 

@@ -121,6 +121,9 @@ struct keel_stats {
     unsigned int objects;         // live kernel objects (endpoints, notifications, ...)
     unsigned int caps;            // capability slots in use, over all tasks
     unsigned int kmalloc_objects; // live kmalloc allocations
+    // Instructions (PMU, under -icount shift=0) from the kernel's handler of the last IRQ a
+    // driver owns to that driver's recv returning with the notification: 0 if none yet.
+    unsigned long irq_to_driver;
 };
 
 #endif // __ASSEMBLY__

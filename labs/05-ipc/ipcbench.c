@@ -198,8 +198,16 @@ int main(int argc, char **argv)
     uint64_t per_byte = console_per_byte();
     printf("ipcbench: call+reply_recv round trip: %lu instructions\n", lean);
     printf("ipcbench: the same through ipc_call and ipc_reply_recv (user/lib/ipc.c): %lu "
-           "instructions\n", call);
+           "instructions\n",
+           call);
     printf("ipcbench: signal to wait: %lu instructions\n", notify);
     printf("ipcbench: console output: %lu instructions per byte\n", per_byte);
+    // The UART's interrupt, from the kernel's handler to the console server's recv: the
+    // kernel times it (keel_stats) when a key arrives while everybody waits.
+    printf("ipcbench: type a key to time the UART's interrupt\n");
+    char key;
+    struct keel_stats stats;
+    if (read(0, &key, 1) == 1 && keel_stats(&stats) == 0)
+        printf("ipcbench: IRQ to driver: %lu instructions\n", stats.irq_to_driver);
     return 0;
 }
