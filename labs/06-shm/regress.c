@@ -91,8 +91,8 @@ static void check_baseline(const char *after)
                     k.tasks == base.tasks,
                 "%s: counts back: frames %lu/%lu objects %u/%u caps %u/%u kmalloc %u/%u "
                 "tasks %u/%u",
-                after, k.free_frames, base.free_frames, k.objects, base.objects, k.caps,
-                base.caps, k.kmalloc_objects, base.kmalloc_objects, k.tasks, base.tasks);
+                after, k.free_frames, base.free_frames, k.objects, base.objects, k.caps, base.caps,
+                k.kmalloc_objects, base.kmalloc_objects, k.tasks, base.tasks);
 }
 
 // --- the checks --------------------------------------------------------------------------
@@ -110,7 +110,8 @@ static void check_revoke(void)
     long x = ipc_recv(ep, &m);
     expect_true(x == 0 && m.cap == CAP_NONE,
                 "revoke: a call queued with a copy before the revoke arrives without it: recv "
-                "%ld, capability in slot %ld", x, m.cap);
+                "%ld, capability in slot %ld",
+                x, m.cap);
     if (x == 0 && m.cap >= 0)
         cap_delete((int)m.cap);
     ipc_reply(&r);
@@ -133,7 +134,8 @@ static void check_stale(void)
     find_task(pid, &t);
     expect_true(t.state == TASK_STATE_REPLY && t.object == 0,
                 "stale: a caller whose endpoint was deleted waits for its reply (state %u) "
-                "naming no object, not %u", t.state, t.object);
+                "naming no object, not %u",
+                t.state, t.object);
     ipc_reply(&r);
     reap(pid);
     cap_delete(n);
@@ -175,7 +177,8 @@ static void check_killnew(void)
             yield();
         if (!expect_true(t.state == TASK_STATE_ZOMBIE,
                          "killnew: a task killed before it ran (first call: %s) is %s, not a "
-                         "zombie", roles[i], state_name(t.state)))
+                         "zombie",
+                         roles[i], state_name(t.state)))
             return; // reaping it would hang
         int status = reap(pid);
         expect_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
@@ -216,7 +219,8 @@ static void check_bind(void)
         yield();
     expect_true(t.state == TASK_STATE_ZOMBIE,
                 "bind: a receiver waiting when a notification with bits set was bound got "
-                "them (it is %s)", state_name(t.state));
+                "them (it is %s)",
+                state_name(t.state));
     kill(pid, SIGKILL);
     reap(pid);
     cap_delete(sig);
