@@ -10,6 +10,8 @@
 //   killnew  a task killed before it first ran ends, even if its first call would wait;
 //   readers  console readers killed while they wait leave no slot in the server;
 //   bind     bits signalled before notify_bind reach a receiver already waiting;
+//   between  a task killed between two messages of one write ends (its console answers
+//            only the first);
 //   foreign  a write to an endpoint nobody answers does not hold everybody's console.
 // Around them the kernel's counts (keel_stats) must come back to where they were.
 #include "../05-ipc/ipctest.h"
@@ -47,9 +49,20 @@ static int child_foreign(void)
     return 0;
 }
 
+// Writes 100 bytes: through a console that is not the console server, four messages.
+static int child_bigwrite(void)
+{
+    char buf[100];
+    memset(buf, 'z', sizeof(buf));
+    write(1, buf, sizeof(buf));
+    return 0;
+}
+
 static int child(const char *role)
 {
     test_name = "regress child";
+    if (strcmp(role, "bigwrite") == 0)
+        return child_bigwrite();
     if (strcmp(role, "call") == 0)
         return child_call(0);
     if (strcmp(role, "passcall") == 0)
@@ -229,6 +242,29 @@ static void check_bind(void)
     check_baseline("bind");
 }
 
+static void check_between(void)
+{
+    int ep = endpoint_create();
+    int send = cap_mint(ep, RIGHT_SEND, 0);
+    long caps[] = {send}; // its console is an endpoint of ours
+    int pid = spawn_child("bigwrite", caps, 1);
+    struct ipc_msg m, r = message(32, 0, 0, 0, 0);
+    expect_result("between: the first message of the write", ipc_recv(ep, &m), 0);
+    expect_result("between: its answer", ipc_reply(&r), 0); // the writer is runnable now
+    kill(pid, SIGKILL);
+    struct task_info t = {0};
+    for (int i = 0; i < 200 && find_task(pid, &t) == 0 && t.state != TASK_STATE_ZOMBIE; i++)
+        yield();
+    if (!expect_true(t.state == TASK_STATE_ZOMBIE,
+                     "between: a writer killed between two messages is %s, not a zombie",
+                     state_name(t.state)))
+        return; // reaping it would hang
+    reap(pid);
+    cap_delete(send);
+    cap_delete(ep);
+    check_baseline("between");
+}
+
 static void check_foreign(void)
 {
     int pid = spawn_child("foreign", NULL, 0);
@@ -252,6 +288,7 @@ int main(int argc, char **argv)
     check_killnew();
     check_readers();
     check_bind();
+    check_between();
     check_foreign();
     return summary();
 }
