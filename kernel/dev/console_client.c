@@ -71,6 +71,10 @@ static void report_unreachable(const char *what, long err)
 // has_cap): the reply's label (a count or -errno), or -EBADF / -EIO / -EINTR.
 static long console_call(uint64_t label)
 {
+    // A kill ends the wait the task is in; one that came while it was runnable, between two
+    // messages of one write, must keep it from waiting again (perhaps for ever).
+    if (current->killed)
+        return -EINTR;
     struct cap *c;
     long err = cap_lookup(current, SLOT_CONSOLE, CAP_ENDPOINT, RIGHT_SEND, &c);
     if (err != 0) {

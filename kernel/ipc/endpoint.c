@@ -110,7 +110,7 @@ static bool take_notification(struct endpoint *ep, struct task *self)
 long endpoint_recv(struct endpoint *ep, bool block, struct task *wake)
 {
     struct task *self = current;
-    reply_right_drop(self); // a server that receives again without replying: caller -EPIPE
+    reply_right_drop(self);       // a server that receives again without replying: caller -EPIPE
     self->ipc.reply_lost = false; // a caller lost before this receive is no later reply's
     if (take_notification(ep, self)) {
         wake_answered(wake);

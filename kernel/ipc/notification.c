@@ -88,5 +88,12 @@ long notification_bind(struct notification *n, struct endpoint *ep)
         return -EBUSY;
     n->bound = ep;
     ep->bound = n;
+    // Bits signalled before the bind: a task already waiting in recv would not hear of
+    // them until the next signal, though its recv must return them.
+    struct task *receiver;
+    if (n->word != 0 && (receiver = task_queue_pop(&ep->receivers)) != NULL) {
+        notification_deliver(n, receiver);
+        ipc_wake(receiver, IPC_NOTIFIED);
+    }
     return 0;
 }

@@ -29,6 +29,11 @@ USER_PROGS += \
 	labs/06-shm/conbig.c \
 	labs/06-shm/shmbench.c
 
+# Reproducers of the bugs stress testing found in labs 5 and 6 (`-- regress`; no grader test
+# runs it yet).
+USER_PROGS += \
+	labs/06-shm/regress.c
+
 # A benchmark is built as a program that cares about speed would be (its loops compiled
 # -O2), so that what it measures is the kernel's way of moving data, not -Og's code.
 FAST_SRCS += labs/06-shm/shmbench.c
