@@ -640,6 +640,31 @@ def test_only_the_kernel_may_send_console_write_shared(keel):
         section=CONSOLE)
 
 
+# --- Regressions ---------------------------------------------------------------------------
+
+@pytest.mark.points(5)
+@pytest.mark.section(EX4)
+@pytest.mark.earlier("handouts/05-ipc.md, 'Dead peers'")
+def test_the_bugs_stress_testing_found_stay_fixed(keel):
+    """`regress`: minimal reproducers of the kernel and console-server bugs that stress testing
+    of labs 5 and 6 found (a region copy travelling in a queued call escaping a revoke, a
+    caller naming a deleted endpoint, IPC_REPLY_LOST for the wrong caller, a task killed
+    before it first ran, dead readers' slots, bits signalled before notify_bind, a writer
+    killed between two messages, a console held by an endpoint nobody answers), each
+    printing "regress: FAIL ..." when it fails; a hang is a failure too."""
+    k = run_program(keel, "regress")
+    hint = rerun_hint(k, "regress")
+    done = expect_line(k, r"^regress: (\d+) of (\d+) checks passed$", "regress's summary (if "
+                       "it never comes, one of its checks hangs: the last line before the "
+                       "hang names it)", EX4, timeout=60, hint=hint)
+    passed, total = int(done.group(1)), int(done.group(2))
+    assert passed == total and total > 0, k.explain(
+        "every check passed (each names the fix it guards in labs/06-shm/regress.c)",
+        got=done.group(0) + fail_lines(k, "regress") + "\n" + hint, section=EX4)
+    assert k.wait_exit(timeout=10) == 0, k.explain("exit status 0 from regress",
+                                                   got=fail_lines(k, "regress"))
+
+
 # --- Measuring -------------------------------------------------------------------------------
 
 @pytest.mark.points(10)

@@ -29,8 +29,8 @@ USER_PROGS += \
 	labs/06-shm/conbig.c \
 	labs/06-shm/shmbench.c
 
-# Reproducers of the bugs stress testing found in labs 5 and 6 (`-- regress`; no grader test
-# runs it yet).
+# Reproducers of the bugs stress testing found in labs 5 and 6 (`-- regress`, which
+# grade/test_lab06_shm.py runs).
 USER_PROGS += \
 	labs/06-shm/regress.c
 
