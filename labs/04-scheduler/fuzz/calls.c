@@ -106,6 +106,10 @@ static const struct call_info calls[NCALLS] = {
 
 static const struct call_info *info(enum call_kind kind)
 {
+#if LAB >= 6
+    if (kind > CALL_UNKNOWN)
+        return &calls6[kind - CALL_UNKNOWN - 1];
+#endif
 #if LAB >= 5
     if (kind > CALL_SPAWN && kind < CALL_UNKNOWN)
         return &calls5[kind - CALL_SPAWN - 1];
@@ -312,6 +316,9 @@ static const uint64_t numbers_in_use[] = {
     SYS_notify_poll,    SYS_notify_bind,     SYS_irq_bind,            SYS_irq_ack,
     SYS_devmem_map,     SYS_task_describe,   SYS_keel_stats,
 #endif
+#if LAB >= 6
+    SYS_region_create,  SYS_region_map,      SYS_region_unmap,        SYS_region_revoke,
+#endif
 };
 #define NUMBERS_IN_USE (sizeof(numbers_in_use) / sizeof(numbers_in_use[0]))
 
@@ -390,6 +397,12 @@ void build_call(enum call_kind kind, int combination, struct call *c)
         c->number = number_value(c->classes[0]);
         break;
     default:
+#if LAB >= 6
+        if (kind > CALL_UNKNOWN) {
+            build_call6(c);
+            break;
+        }
+#endif
 #if LAB >= 5
         build_call5(c);
 #endif

@@ -17,6 +17,9 @@
 //   peers.c   the fuzzer's partners in IPC: children that serve, send, call and destroy
 //             (`fuzz peer ...` is such a child), and what each must end with
 //   oracle5.c the results docs/syscalls.md allows for them, and what they change
+// From lab 6 on (LAB >= 6), the shared memory calls too:
+//   regions.c their argument classes, their oracle, and the regions each combination makes
+//             and deletes again
 #ifndef FUZZ_H
 #define FUZZ_H
 
@@ -174,6 +177,12 @@ enum call_kind {
     CALL_SPAWN_CAPS, // spawn with a list of capabilities (x2, x3)
 #endif
     CALL_UNKNOWN, // a number that is no call: anything in x8
+#if LAB >= 6
+    CALL_REGION_CREATE, // lab 6's calls come after it: lab 5's ranges stop at CALL_UNKNOWN
+    CALL_REGION_MAP,
+    CALL_REGION_UNMAP,
+    CALL_REGION_REVOKE,
+#endif
     NCALLS
 };
 
@@ -496,6 +505,15 @@ void predict5(const struct call *c, struct expected *e);
 void apply5(const struct call *c, const struct expected *e, long result, const struct regs *out);
 const char *check_what_it_wrote5(const struct call *c, long result, const struct regs *out);
 void oracle5_init(void);
+#endif
+
+#if LAB >= 6
+// --- lab 6: shared memory (regions.c) -----------------------------------------------------
+extern const struct call_info calls6[];
+void regions6_init(void); // before the baseline: the page tables regions are mapped with
+void build_call6(struct call *c);
+void predict6(const struct call *c, struct expected *e);
+void apply6(const struct call *c, long result); // and deletes what the combination made
 #endif
 
 #endif

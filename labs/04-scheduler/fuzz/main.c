@@ -237,6 +237,9 @@ long make_call(const struct call *c)
 #if LAB >= 5
     apply5(c, &e, result, &out); // what the call changed, as the result says it did
 #endif
+#if LAB >= 6
+    apply6(c, result); // and the regions its combination made are deleted
+#endif
     if (calls_made % PROGRESS_EVERY == 0)
         printf("\nfuzz: %d calls made\n", calls_made);
     return result;
@@ -250,7 +253,7 @@ static void prepare(enum call_kind kind, int combination)
     bool spawns = kind == CALL_SPAWN;
 #if LAB >= 5
     spawns |= kind == CALL_SPAWN_CAPS;
-    if (kind > CALL_SPAWN && kind < CALL_UNKNOWN)
+    if (kind > CALL_SPAWN && kind != CALL_UNKNOWN)
         make_room(); // the capability calls need free slots to work with
     // Peers that have done their part are reaped now and then: task slots are few.
     while (live_children() > MAX_LIVE_CHILDREN && reapable_children() > 0) {
@@ -375,6 +378,9 @@ int main(int argc, char **argv)
     calls5_init();
     peers_init();
     oracle5_init();
+#endif
+#if LAB >= 6
+    regions6_init();
 #endif
     int pid = spawn("true", (char *[]){"true", NULL}), status;
     waitpid(pid, &status, 0); // whatever is allocated once for good, is allocated now
