@@ -487,9 +487,10 @@ def test_ipc_round_trip_instruction_count(keel, measure):
                          "the signal-to-wait count", MEASURING)
     per_byte = expect_line(k, r"^ipcbench: console output: (\d+) instructions per byte$",
                            "the console output count", MEASURING)
-    expect_line(k, r"^ipcbench: type a key to time the UART's interrupt$", "the prompt for a "
-                "key", MEASURING)
-    k.send("k")
+    for _ in range(3):  # ipcbench takes the best of three keys
+        expect_line(k, r"^ipcbench: type a key to time the UART's interrupt$", "the prompt "
+                    "for a key", MEASURING)
+        k.write("k")
     irq = expect_line(k, r"^ipcbench: IRQ to driver: (\d+) instructions$",
                       "the IRQ-to-driver count (the kernel's keel_stats)", MEASURING)
     n_call, n_notify, n_byte, n_irq = (int(m.group(1)) for m in (call, notify, per_byte, irq))

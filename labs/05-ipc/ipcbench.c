@@ -86,6 +86,57 @@ static uint64_t lean_overhead(void)
     return end - start;
 }
 
+// The reader of the key that times the UART's interrupt: it only waits in read(0) (for a
+// key, or a key and Enter together).
+static int reader(void)
+{
+    char keys[16];
+    return read(0, keys, sizeof(keys)) >= 1 ? 0 : 1;
+}
+
+// Whether task `pid` is still on its way to its read: not yet waiting for the console's
+// reply, and not already done (input typed earlier, an Enter after the last key, ends its
+// read at once).
+static int not_yet_reading(int pid)
+{
+    for (int i = 0; i < 64; i++) {
+        struct task_info info;
+        if (task_describe(i, &info) == pid)
+            return info.state != TASK_STATE_REPLY && info.state != TASK_STATE_ZOMBIE;
+    }
+    return 0;
+}
+
+// IRQ to driver: the kernel times it (keel_stats) from its handler of the UART's interrupt
+// to the console server's recv.  The key must arrive while every task waits, or whatever
+// runs when it comes is timed too: so a child waits in read(0), the prompt is printed only
+// once it does, and this task waits for the child.  (A timer tick that happens to come in
+// between is timed too: the best of KEYS keys is the figure.)
+#define KEYS 3
+static uint64_t one_key(void)
+{
+    long caps[] = {SLOT_CONSOLE};
+    int pid = spawn_role("ipcbench", "reader", NULL, caps, 1);
+    if (pid < 0)
+        return 0;
+    while (not_yet_reading(pid))
+        yield();
+    printf("ipcbench: type a key to time the UART's interrupt\n");
+    reap(pid);
+    struct keel_stats stats;
+    return keel_stats(&stats) == 0 ? stats.irq_to_driver : 0;
+}
+
+static uint64_t irq_to_driver(void)
+{
+    uint64_t best = ~0UL;
+    for (int i = 0; i < KEYS; i++) {
+        uint64_t n = one_key();
+        best = n < best ? n : best;
+    }
+    return best;
+}
+
 static int pong(void)
 {
     for (;;) {
@@ -173,6 +224,8 @@ int main(int argc, char **argv)
     test_name = "ipcbench";
     if (argc > 1 && strcmp(argv[1], "server") == 0)
         return server();
+    if (argc > 1 && strcmp(argv[1], "reader") == 0)
+        return reader();
     if (argc > 1 && strcmp(argv[1], "pong") == 0)
         return pong();
     if (argc > 1 && strcmp(argv[1], "lean-server") == 0)
@@ -202,12 +255,6 @@ int main(int argc, char **argv)
            call);
     printf("ipcbench: signal to wait: %lu instructions\n", notify);
     printf("ipcbench: console output: %lu instructions per byte\n", per_byte);
-    // The UART's interrupt, from the kernel's handler to the console server's recv: the
-    // kernel times it (keel_stats) when a key arrives while everybody waits.
-    printf("ipcbench: type a key to time the UART's interrupt\n");
-    char key;
-    struct keel_stats stats;
-    if (read(0, &key, 1) == 1 && keel_stats(&stats) == 0)
-        printf("ipcbench: IRQ to driver: %lu instructions\n", stats.irq_to_driver);
+    printf("ipcbench: IRQ to driver: %lu instructions\n", irq_to_driver());
     return 0;
 }
