@@ -157,6 +157,8 @@ static long write_shared(uint64_t buf, size_t len)
         long written = console_call(CONSOLE_WRITE_SHARED);
         if (written == -EINTR)
             buffer_maybe_read = true;
+        if (written > (long)n)
+            written = -EIO; // a server that breaks the protocol
         if (written <= 0) {
             result = written < 0 ? written : -EIO;
             break;
@@ -193,6 +195,8 @@ long console_client_write(uint64_t buf, size_t len)
         pack(chunk, n, current->ipc.msg.word);
         current->ipc.msg.has_cap = false;
         result = console_call(CONSOLE_WRITE | (n << 8));
+        if (result > (long)n)
+            result = -EIO; // a server that breaks the protocol (as read checks too)
         if (result <= 0)
             break;
         done += (size_t)result;

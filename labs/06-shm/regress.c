@@ -12,6 +12,8 @@
 //   bind     bits signalled before notify_bind reach a receiver already waiting;
 //   between  a task killed between two messages of one write ends (its console answers
 //            only the first);
+//   count    a console that answers a write with more bytes than were sent: -EIO, not a
+//            write that returns more than its length;
 //   foreign  a write to an endpoint nobody answers does not hold everybody's console.
 // Around them the kernel's counts (keel_stats) must come back to where they were.
 #include "../05-ipc/ipctest.h"
@@ -58,9 +60,18 @@ static int child_bigwrite(void)
     return 0;
 }
 
+// Writes 10 bytes; exits 0 if write returned at most 10, 1 if more.
+static int child_countwrite(void)
+{
+    long n = write(1, "0123456789", 10);
+    return n <= 10 ? 0 : 1;
+}
+
 static int child(const char *role)
 {
     test_name = "regress child";
+    if (strcmp(role, "countwrite") == 0)
+        return child_countwrite();
     if (strcmp(role, "bigwrite") == 0)
         return child_bigwrite();
     if (strcmp(role, "call") == 0)
@@ -265,6 +276,23 @@ static void check_between(void)
     check_baseline("between");
 }
 
+static void check_count(void)
+{
+    int ep = endpoint_create();
+    int send = cap_mint(ep, RIGHT_SEND, 0);
+    long caps[] = {send};
+    int pid = spawn_child("countwrite", caps, 1);
+    struct ipc_msg m, r = message(1000, 0, 0, 0, 0);
+    expect_result("count: the write's message", ipc_recv(ep, &m), 0);
+    expect_result("count: an answer of 1000 bytes written", ipc_reply(&r), 0);
+    int status = reap(pid);
+    expect_true(status == 0, "count: write(1, buf, 10) returned at most 10 (child status %x)",
+                status);
+    cap_delete(send);
+    cap_delete(ep);
+    check_baseline("count");
+}
+
 static void check_foreign(void)
 {
     int pid = spawn_child("foreign", NULL, 0);
@@ -289,6 +317,7 @@ int main(int argc, char **argv)
     check_readers();
     check_bind();
     check_between();
+    check_count();
     check_foreign();
     return summary();
 }
