@@ -29,7 +29,8 @@ static void check_reply(const char *kind, long label, long r, const struct ipc_m
         return;
     if (wrong++ < MAX_REPORTS)
         printf("congarbage: FAIL %s (label 0x%lx): expected the reply label %ld, got result "
-               "%ld, label %ld\n", kind, label, want, r, r == 0 ? reply->label : 0);
+               "%ld, label %ld\n",
+               kind, label, want, r, r == 0 ? reply->label : 0);
 }
 
 static unsigned long random_length_over_32(void)
@@ -65,8 +66,8 @@ int main(int argc, char **argv)
 #if LAB >= 6
             // The kernel's own request (lab 6) is refused to a task, whatever else it says.
             if (console_request(m.label) == CONSOLE_WRITE_SHARED) {
-                check_reply("the kernel's CONSOLE_WRITE_SHARED sent by a task", m.label, r,
-                            &reply, -EPERM);
+                check_reply("the kernel's CONSOLE_WRITE_SHARED sent by a task", m.label, r, &reply,
+                            -EPERM);
                 break;
             }
 #endif
@@ -89,7 +90,8 @@ int main(int argc, char **argv)
             m.w[0] = 1 + rng_below(32);
             r = ipc_call(SLOT_CONSOLE, &m, &reply);
             check_reply("CONSOLE_READ or CONSOLE_STATS with a label that is not exactly its "
-                        "request", m.label, r, &reply, -EINVAL);
+                        "request",
+                        m.label, r, &reply, -EINVAL);
             break;
         case 4: { // a call that passes a capability (needs grant on slot 0)
             int c = rng_below(2) ? notification_create() : endpoint_create();
@@ -103,7 +105,8 @@ int main(int argc, char **argv)
                 if (r == -EMFILE && wrong++ < MAX_REPORTS)
                     printf("congarbage: FAIL a call passing a capability: -EMFILE after %ld "
                            "passed: the server's table is full; it must delete what clients "
-                           "pass it\n", passed_through);
+                           "pass it\n",
+                           passed_through);
                 else
                     check_reply("a call passing a capability", m.label, r, &reply, -EINVAL);
             }
@@ -143,6 +146,7 @@ int main(int argc, char **argv)
            n, counts[0], counts[1], counts[2], counts[3], counts[4], refused_pass, counts[5],
            counts[6], counts[7], wrong);
     printf("congarbage: the console server still serves: CONSOLE_STATS -> %ld, %lu bytes "
-           "written so far\n", r == 0 ? reply.label : r, reply.w[2]);
+           "written so far\n",
+           r == 0 ? reply.label : r, reply.w[2]);
     return wrong == 0 && r == 0 && reply.label == 0 ? 0 : 1;
 }

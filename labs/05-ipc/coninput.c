@@ -55,8 +55,7 @@ int main(int argc, char **argv)
         return 1;
     make_text(seed, len);
     struct stats before = console_stats();
-    if (!expect_true(before.result == 0, "CONSOLE_STATS: expected label 0, got %ld",
-                     before.result))
+    if (!expect_true(before.result == 0, "CONSOLE_STATS: expected label 0, got %ld", before.result))
         return 1;
 
     printf("coninput: busy; type now\n");
@@ -97,14 +96,16 @@ int main(int argc, char **argv)
     struct stats after = console_stats();
     if (first_wrong >= 0) {
         char want[17] = {0}, have[17] = {0};
-        memcpy(want, expected + first_wrong, len + 1 - first_wrong < 16 ? len + 1 - first_wrong : 16);
+        memcpy(want, expected + first_wrong,
+               len + 1 - first_wrong < 16 ? len + 1 - first_wrong : 16);
         memcpy(have, got + first_wrong, n - first_wrong < 16 ? n - first_wrong : 16);
         for (int i = 0; i < 16; i++) {
             want[i] = want[i] == '\r' ? '$' : want[i];
             have[i] = have[i] == '\r' ? '$' : have[i];
         }
         printf("coninput: FAIL byte %d of %d: expected \"%s...\", got \"%s...\" ($ is the "
-               "carriage return)\n", first_wrong, len + 1, want, have);
+               "carriage return)\n",
+               first_wrong, len + 1, want, have);
     }
     printf("coninput: read %d of %d bytes, %s; console stats: received %lu, dropped %lu, "
            "written %lu, readers waiting %lu\n",

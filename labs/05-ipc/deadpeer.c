@@ -18,7 +18,7 @@
 // counts must all be as before.
 #include "ipctest.h"
 
-#define CHILD_SLOT 1   // a child's capability to its endpoint or notification
+#define CHILD_SLOT 1 // a child's capability to its endpoint or notification
 #define MAX_HOGS 12
 #define WAKE_LIMIT_US 100000 // a waiter must wake within 100 ms of guest time
 
@@ -65,7 +65,8 @@ static int answered_child(int me)
     long r = ipc_call(CHILD_SLOT, &m, &reply);
     if (r != 0 || reply.label != ~(long)me) {
         printf("deadpeer: FAIL client %d: expected the answer label %ld, got result %ld, label "
-               "%ld\n", me, ~(long)me, r, reply.label);
+               "%ld\n",
+               me, ~(long)me, r, reply.label);
         return 1;
     }
     return 0;
@@ -88,7 +89,8 @@ static int waiter_child(const char *how)
     int empty = slot_is_empty(CHILD_SLOT);
     if (r != -EIDRM || !empty) {
         printf("deadpeer: FAIL waiter in %s: expected -EIDRM and its slot empty, got %ld and "
-               "the slot %s\n", how, r, empty ? "empty" : "still holding the capability");
+               "the slot %s\n",
+               how, r, empty ? "empty" : "still holding the capability");
         return 1;
     }
     return 0;
@@ -137,13 +139,17 @@ static long objects_creatable(void)
         if ((long)m.w[0] == -ENOMEM)
             break;
         if ((long)m.w[0] != -EMFILE) {
-            expect_true(0, "notification_create until refused: expected EMFILE (a full table) "
-                        "or ENOMEM (no more objects), got %s", errno_name((long)m.w[0]));
+            expect_true(0,
+                        "notification_create until refused: expected EMFILE (a full table) "
+                        "or ENOMEM (no more objects), got %s",
+                        errno_name((long)m.w[0]));
             break;
         }
     }
-    expect_true(hogs < MAX_HOGS, "ENOMEM from notification_create within %d tables' worth "
-                "(at most 256 objects)", MAX_HOGS);
+    expect_true(hogs < MAX_HOGS,
+                "ENOMEM from notification_create within %d tables' worth "
+                "(at most 256 objects)",
+                MAX_HOGS);
     for (int i = 0; i < hogs; i++) {
         kill(pids[i], SIGKILL);
         reap(pids[i]);
@@ -202,8 +208,10 @@ static void scenario_server(void)
     struct ipc_msg m, reply = message(0, 0, 0, 0, 0);
     long r = ipc_recv(rendezvous, &m);
     int x = (int)m.cap;
-    if (!expect_true(r == 0 && x >= 0, "server: the server's endpoint passed to us: got result "
-                     "%ld, cap %d", r, x))
+    if (!expect_true(r == 0 && x >= 0,
+                     "server: the server's endpoint passed to us: got result "
+                     "%ld, cap %d",
+                     r, x))
         return;
     ipc_reply(&reply);
     int clients[3], badged[3], taken = -1;
@@ -236,8 +244,8 @@ static void scenario_server(void)
     uint64_t took = now_us() - start;
     printf("deadpeer: server killed with 3 clients in call: client 0 %s, client 1 %s, client 2 "
            "%s (client %d's call had been taken); all woke within %lu us\n",
-           client_result(results[0]), client_result(results[1]), client_result(results[2]),
-           taken, took);
+           client_result(results[0]), client_result(results[1]), client_result(results[2]), taken,
+           took);
     for (int i = 0; i < 3; i++) {
         const char *want = i == taken ? "EPIPE" : "EIDRM";
         expect_true(strcmp(client_result(results[i]), want) == 0,
@@ -245,10 +253,14 @@ static void scenario_server(void)
                     i == taken ? "its request taken, no reply" : "queued to send", want,
                     client_result(results[i]));
     }
-    expect_true(took < WAKE_LIMIT_US, "server: the clients to wake within %d us of the kill, "
-                "took %lu us", WAKE_LIMIT_US, took);
-    expect_true(slot_is_empty(x), "server: our copy of the dead server's endpoint (slot %d) to "
-                "be gone: deleting an original deletes every copy", x);
+    expect_true(took < WAKE_LIMIT_US,
+                "server: the clients to wake within %d us of the kill, "
+                "took %lu us",
+                WAKE_LIMIT_US, took);
+    expect_true(slot_is_empty(x),
+                "server: our copy of the dead server's endpoint (slot %d) to "
+                "be gone: deleting an original deletes every copy",
+                x);
     for (int i = 0; i < 3; i++)
         expect_true(slot_is_empty(badged[i]), "server: our badged copy in slot %d to be gone",
                     badged[i]);
@@ -281,7 +293,8 @@ static void kill_and_reap(int pid, const char *who)
     int status = reap(pid);
     expect_true(status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
                 "client: %s killed while waiting for the reply: its status to say SIGKILL, got "
-                "0x%x", who, status);
+                "0x%x",
+                who, status);
 }
 
 static void scenario_client(void)
@@ -318,9 +331,12 @@ static void scenario_client(void)
     expect_result("client: ipc_reply to a killed caller", r1, -ESRCH);
     expect_true(r2 >= 0 && (r2 & IPC_REPLY_LOST) && next_ok,
                 "client: ipc_reply_recv to a killed caller: expected IPC_REPLY_LOST in x0 and "
-                "client 3's request; got result %ld, badge 0x%lx, label %ld", r2, m.badge, m.label);
-    expect_true(r3 == 0 && survivor_status == 0, "client: the next client answered: ipc_reply "
-                "%ld, its exit status 0x%x", r3, survivor_status);
+                "client 3's request; got result %ld, badge 0x%lx, label %ld",
+                r2, m.badge, m.label);
+    expect_true(r3 == 0 && survivor_status == 0,
+                "client: the next client answered: ipc_reply "
+                "%ld, its exit status 0x%x",
+                r3, survivor_status);
     expect_result("client: ipc_send on the saved reply capability of a killed caller", r4, -ESRCH);
     expect_true(freed, "client: the saved reply capability's slot freed even so");
     cap_delete(ep);
@@ -330,8 +346,8 @@ static void scenario_delete(void)
 {
     int ep = endpoint_create(), ep2 = endpoint_create(), ntfn = notification_create();
     static const char *const hows[] = {"call", "send", "recv", "notify"};
-    static const unsigned states[] = {TASK_STATE_SENDING, TASK_STATE_SENDING,
-                                      TASK_STATE_RECEIVING, TASK_STATE_NOTIFY};
+    static const unsigned states[] = {TASK_STATE_SENDING, TASK_STATE_SENDING, TASK_STATE_RECEIVING,
+                                      TASK_STATE_NOTIFY};
     int pids[4];
     for (int i = 0; i < 4; i++) {
         long caps[] = {SLOT_CONSOLE, i < 2 ? ep : i == 2 ? ep2 : ntfn};
@@ -352,9 +368,12 @@ static void scenario_delete(void)
     }
     uint64_t took = now_us() - start;
     printf("deadpeer: originals deleted under waiters: %d of 4 woke with EIDRM and lost their "
-           "copy, within %lu us\n", ok, took);
-    expect_true(d1 == 0 && d2 == 0 && d3 == 0, "delete: cap_delete of the three originals: got "
-                "%ld %ld %ld", d1, d2, d3);
+           "copy, within %lu us\n",
+           ok, took);
+    expect_true(d1 == 0 && d2 == 0 && d3 == 0,
+                "delete: cap_delete of the three originals: got "
+                "%ld %ld %ld",
+                d1, d2, d3);
     expect_true(took < WAKE_LIMIT_US, "delete: the waiters to wake within %d us, took %lu us",
                 WAKE_LIMIT_US, took);
 }
@@ -390,19 +409,22 @@ int main(int argc, char **argv)
            after.k.caps, after.k.kmalloc_objects);
     expect_true(after.frames == before.frames, "baseline: free frames %lu before, %lu after",
                 before.frames, after.frames);
-    expect_true(after.slots == before.slots, "baseline: this task's slots in use %d before, %d "
-                "after", before.slots, after.slots);
+    expect_true(after.slots == before.slots,
+                "baseline: this task's slots in use %d before, %d "
+                "after",
+                before.slots, after.slots);
     expect_true(after.tasks == before.tasks, "baseline: tasks %d before, %d after", before.tasks,
                 after.tasks);
-    expect_true(after.objects == before.objects, "baseline: objects that can still be created "
-                "%ld before, %ld after (a destroyed object never freed?)", before.objects,
-                after.objects);
+    expect_true(after.objects == before.objects,
+                "baseline: objects that can still be created "
+                "%ld before, %ld after (a destroyed object never freed?)",
+                before.objects, after.objects);
     expect_true(after.k.objects == before.k.objects && after.k.caps == before.k.caps &&
                     after.k.tasks == before.k.tasks &&
                     after.k.kmalloc_objects == before.k.kmalloc_objects,
                 "baseline: keel_stats' counts the same before and after: objects %u/%u, "
-                "capabilities %u/%u, tasks %u/%u, kmalloc objects %u/%u", before.k.objects,
-                after.k.objects, before.k.caps, after.k.caps, before.k.tasks, after.k.tasks,
-                before.k.kmalloc_objects, after.k.kmalloc_objects);
+                "capabilities %u/%u, tasks %u/%u, kmalloc objects %u/%u",
+                before.k.objects, after.k.objects, before.k.caps, after.k.caps, before.k.tasks,
+                after.k.tasks, before.k.kmalloc_objects, after.k.kmalloc_objects);
     return summary();
 }

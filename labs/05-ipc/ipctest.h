@@ -164,9 +164,15 @@ static inline int find_task(int pid, struct task_info *out)
 
 static inline const char *state_name(unsigned state)
 {
-    static const char *const names[] = {"?",          "runnable",        "running",
-                                        "sleeping",   "zombie",          "blocked in send/call",
-                                        "blocked in recv", "waiting for a reply", "blocked in notify_wait"};
+    static const char *const names[] = {"?",
+                                        "runnable",
+                                        "running",
+                                        "sleeping",
+                                        "zombie",
+                                        "blocked in send/call",
+                                        "blocked in recv",
+                                        "waiting for a reply",
+                                        "blocked in notify_wait"};
     return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
@@ -242,8 +248,7 @@ static inline int reap_ok(int pid, const char *who)
                        status_text(status, buf, sizeof(buf)));
 }
 
-static inline struct ipc_msg message(long label, uint64_t w0, uint64_t w1, uint64_t w2,
-                                     uint64_t w3)
+static inline struct ipc_msg message(long label, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
 {
     struct ipc_msg m = {label, {w0, w1, w2, w3}, CAP_NONE, 0};
     return m;

@@ -72,8 +72,8 @@ int main(int argc, char **argv)
     snprintf(argv3, sizeof(argv3), "%ld", calls);
     for (int c = 0; c < clients; c++) {
         int badged = cap_mint(ep, RIGHT_SEND, badge_of(c));
-        if (!expect_true(badged >= 0, "cap_mint(endpoint, RIGHT_SEND, 0x%lx): got %s",
-                         badge_of(c), errno_name(badged)))
+        if (!expect_true(badged >= 0, "cap_mint(endpoint, RIGHT_SEND, 0x%lx): got %s", badge_of(c),
+                         errno_name(badged)))
             return 1;
         long caps[] = {SLOT_CONSOLE, badged};
         snprintf(number[c], sizeof(number[c]), "%d", c);

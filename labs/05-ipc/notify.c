@@ -110,8 +110,10 @@ static void or_of_badges(void)
     long w = notify_wait(n), p = notify_poll(n);
     printf("notify: or: badges 0x%lx 0x%lx 0x%lx signalled; wait returned 0x%lx, then poll 0x%lx\n",
            bits[0], bits[1], bits[2], w, p);
-    expect_true(w == (long)all && p == 0, "or: notify_wait to return 0x%lx (the three badges "
-                "OR'ed) and notify_poll then 0 (cleared); got 0x%lx and 0x%lx", all, w, p);
+    expect_true(w == (long)all && p == 0,
+                "or: notify_wait to return 0x%lx (the three badges "
+                "OR'ed) and notify_poll then 0 (cleared); got 0x%lx and 0x%lx",
+                all, w, p);
     cap_delete(n);
 }
 
@@ -126,8 +128,10 @@ static void poll_never_blocks(void)
     long p1 = notify_poll(n), p2 = notify_poll(n);
     printf("notify: poll: nothing -> 0x%lx, after two signals -> 0x%lx, again -> 0x%lx\n", p0, p1,
            p2);
-    expect_true(p0 == 0 && p1 == (long)b && p2 == 0, "poll: expected 0, 0x%lx, 0; got 0x%lx, "
-                "0x%lx, 0x%lx", b, p0, p1, p2);
+    expect_true(p0 == 0 && p1 == (long)b && p2 == 0,
+                "poll: expected 0, 0x%lx, 0; got 0x%lx, "
+                "0x%lx, 0x%lx",
+                b, p0, p1, p2);
     cap_delete(n);
 }
 
@@ -183,11 +187,14 @@ static void bound(void)
     struct ipc_msg m;
     long r1 = ipc_recv(ep, &m);
     unsigned long word = m.badge;
-    expect_true(r1 == IPC_NOTIFIED && word == nb, "bound: with a signal pending and a caller "
+    expect_true(r1 == IPC_NOTIFIED && word == nb,
+                "bound: with a signal pending and a caller "
                 "queued, recv to return IPC_NOTIFIED (%d) with the word 0x%lx first; got result "
-                "%ld, word/badge 0x%lx", IPC_NOTIFIED, nb, r1, word);
+                "%ld, word/badge 0x%lx",
+                IPC_NOTIFIED, nb, r1, word);
     long r2 = ipc_recv(ep, &m);
-    expect_true(r2 == 0 && m.label == 0x77 && m.badge == eb, "bound: the next recv to return the "
+    expect_true(r2 == 0 && m.label == 0x77 && m.badge == eb,
+                "bound: the next recv to return the "
                 "child's call (label 0x77, badge 0x%lx); got result %ld, label %ld, badge 0x%lx",
                 eb, r2, m.label, m.badge);
     long label2 = m.label;
@@ -198,12 +205,15 @@ static void bound(void)
 
     pid = spawn_with("bound-later", ep_send, n_signal);
     long r3 = ipc_recv(ep, &m);
-    expect_true(r3 == IPC_NOTIFIED && m.badge == nb, "bound: a recv blocked on the endpoint to "
+    expect_true(r3 == IPC_NOTIFIED && m.badge == nb,
+                "bound: a recv blocked on the endpoint to "
                 "wake with IPC_NOTIFIED and 0x%lx when the notification is signalled; got result "
-                "%ld, word 0x%lx", nb, r3, m.badge);
+                "%ld, word 0x%lx",
+                nb, r3, m.badge);
     reap_ok(pid, "the child that signals after 20 ms");
     printf("notify: bound: recv -> %s 0x%lx, then %s label 0x%lx; blocked recv woken by a "
-           "signal -> %s\n", r1 == IPC_NOTIFIED ? "IPC_NOTIFIED" : "a message", word,
+           "signal -> %s\n",
+           r1 == IPC_NOTIFIED ? "IPC_NOTIFIED" : "a message", word,
            r2 == 0 ? "a message" : "something else", label2,
            r3 == IPC_NOTIFIED ? "IPC_NOTIFIED" : "something else");
     cap_delete(ep);

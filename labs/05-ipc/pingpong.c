@@ -37,8 +37,8 @@ static int server(void)
     long expected = 1, wrong = 0;
     long r = ipc_recv(SERVER_SLOT, &m);
     for (;;) {
-        int bad = r != 0 || m.badge != 0 || m.cap != CAP_NONE ||
-                  (m.label != expected && m.label != 0);
+        int bad =
+            r != 0 || m.badge != 0 || m.cap != CAP_NONE || (m.label != expected && m.label != 0);
         for (int j = 0; m.label != 0 && j < 4; j++)
             bad |= m.w[j] != request_word(m.label - 1, j);
         if (bad && wrong++ < MAX_REPORTS)
@@ -56,8 +56,8 @@ static int server(void)
             long sent = ipc_reply(&reply); // the general path, and the caller queues next
             yield();
             if (sent != 0 && wrong++ < MAX_REPORTS)
-                printf("pingpong: FAIL server: ipc_reply to request %ld returned %ld\n",
-                       m.label, sent);
+                printf("pingpong: FAIL server: ipc_reply to request %ld returned %ld\n", m.label,
+                       sent);
             r = ipc_recv(SERVER_SLOT, &m);
         } else {
             r = ipc_reply_recv(SERVER_SLOT, &reply, &m);
@@ -105,16 +105,18 @@ int main(int argc, char **argv)
             printf("pingpong: FAIL round %ld: expected result 0, label %ld, words %lx %lx %lx "
                    "%lx, no capability; got result %ld, label %ld, words %lx %lx %lx %lx, "
                    "cap %ld\n",
-                   i + 1, ~m.label, want[0], want[1], want[2], want[3], r, reply.label,
-                   reply.w[0], reply.w[1], reply.w[2], reply.w[3], reply.cap);
+                   i + 1, ~m.label, want[0], want[1], want[2], want[3], r, reply.label, reply.w[0],
+                   reply.w[1], reply.w[2], reply.w[3], reply.cap);
         if (r < 0)
             break;
         done++;
     }
     m = message(0, 0, 0, 0, 0);
     long r = ipc_call(ep, &m, &reply);
-    expect_true(r == 0 && reply.label == 0, "the server's answer to the last message: expected "
-                "0 wrong requests, got result %ld, label %ld", r, reply.label);
+    expect_true(r == 0 && reply.label == 0,
+                "the server's answer to the last message: expected "
+                "0 wrong requests, got result %ld, label %ld",
+                r, reply.label);
     reap_ok(pid, "the server");
     printf("pingpong: %ld round trips, %ld wrong replies\n", done, wrong);
     return wrong || checks_failed ? 1 : 0;

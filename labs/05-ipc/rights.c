@@ -46,10 +46,10 @@ static void every_call_on(int s, long err, int other_ntfn, int other_ep)
     struct ipc_msg m = message(1, 2, 3, 4, 5), out;
     struct cap_info info;
     char what[80];
-#define ON(call, expr)                                                                         \
-    do {                                                                                       \
-        snprintf(what, sizeof(what), "%s on slot %d", call, s);                                \
-        expect(what, (expr), err);                                                             \
+#define ON(call, expr)                                                                             \
+    do {                                                                                           \
+        snprintf(what, sizeof(what), "%s on slot %d", call, s);                                    \
+        expect(what, (expr), err);                                                                 \
     } while (0)
     if (s >= 0 && s < CAP_SLOTS) {
         snprintf(what, sizeof(what), "cap_describe of empty slot %d", s);
@@ -87,8 +87,10 @@ static void check_describe(const char *what, int slot, unsigned type, unsigned r
                 "%s: %s: expected type %u, rights %u, badge 0x%lx%s; got result %s, type %u, "
                 "rights %u, badge 0x%lx, original %u",
                 group_name, what, type, rights, badge,
-                original < 0 ? "" : original ? ", original" : ", a copy", errno_name(r), info.type,
-                info.rights, info.badge, info.original);
+                original < 0 ? ""
+                : original   ? ", original"
+                             : ", a copy",
+                errno_name(r), info.type, info.rights, info.badge, info.original);
 }
 
 static unsigned object_of(int slot)
@@ -133,8 +135,7 @@ static void transfers(int ep, int ntfn, int full)
         m.cap = ntfn;
         expect("ipc_send passing a capability through a capability without grant",
                ipc_send(no_grant, &m), -EPERM);
-        expect("ipc_nbsend passing a capability without grant", ipc_nbsend(no_grant, &m),
-               -EPERM);
+        expect("ipc_nbsend passing a capability without grant", ipc_nbsend(no_grant, &m), -EPERM);
         m.cap = empty_slot(1);
         expect("ipc_send passing an empty slot (with grant)", ipc_send(grant, &m), -EBADF);
         m.cap = 64;
@@ -174,17 +175,19 @@ int main(int argc, char **argv)
     begin_group("creating an endpoint and a notification");
     int ep = endpoint_create();
     int ntfn = notification_create();
-    expect_true(ep > 0 && ntfn > 0 && ep != ntfn, "endpoint_create and notification_create: "
-                "expected two new slots, got %d and %d", ep, ntfn);
+    expect_true(ep > 0 && ntfn > 0 && ep != ntfn,
+                "endpoint_create and notification_create: "
+                "expected two new slots, got %d and %d",
+                ep, ntfn);
     if (ep < 0 || ntfn < 0)
         return summary();
-    check_describe("the new endpoint", ep, CAP_ENDPOINT, RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT,
-                   0, 1);
+    check_describe("the new endpoint", ep, CAP_ENDPOINT, RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT, 0,
+                   1);
     check_describe("the new notification", ntfn, CAP_NOTIFICATION,
                    RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT, 0, 1);
     expect_true(object_of(ep) != 0 && object_of(ep) != object_of(ntfn),
-                "%s: two objects with different numbers, got %u and %u", group_name,
-                object_of(ep), object_of(ntfn));
+                "%s: two objects with different numbers, got %u and %u", group_name, object_of(ep),
+                object_of(ntfn));
     int ep2 = endpoint_create(), ntfn2 = notification_create();
     end_group();
 
@@ -210,8 +213,8 @@ int main(int argc, char **argv)
     int empty = empty_slot(1);
     memset(&info, 0x5a, sizeof(info));
     expect("cap_describe of an empty slot", cap_describe(empty, &info), 0);
-    expect_true(info.type == CAP_EMPTY && info.rights == 0 && info.badge == 0 &&
-                    info.object == 0 && info.original == 0,
+    expect_true(info.type == CAP_EMPTY && info.rights == 0 && info.badge == 0 && info.object == 0 &&
+                    info.original == 0,
                 "%s: an empty slot to describe as type 0 and all zeros, got type %u, rights %u, "
                 "badge 0x%lx, object %u, original %u",
                 group_name, info.type, info.rights, info.badge, info.object, info.original);
@@ -271,9 +274,10 @@ int main(int argc, char **argv)
 
     begin_group("mint copies, never widens");
     check_describe("cap_mint(endpoint, RIGHT_SEND, 0)", ep_send, CAP_ENDPOINT, RIGHT_SEND, 0, 0);
-    expect_true(object_of(ep_send) == object_of(ep), "%s: a minted copy to name the same "
-                "object as its source, got %u and %u", group_name, object_of(ep_send),
-                object_of(ep));
+    expect_true(object_of(ep_send) == object_of(ep),
+                "%s: a minted copy to name the same "
+                "object as its source, got %u and %u",
+                group_name, object_of(ep_send), object_of(ep));
     expect("mint of send-only with send+receive", cap_mint(ep_send, RIGHT_SEND | RIGHT_RECV, 0),
            -EPERM);
     expect("mint of send-only with send+grant", cap_mint(ep_send, RIGHT_SEND | RIGHT_GRANT, 0),
@@ -304,8 +308,8 @@ int main(int argc, char **argv)
     expect("re-badging a badged notification capability", cap_mint(nt_send, RIGHT_SEND, b2),
            -EPERM);
     int console_badged = cap_mint(SLOT_CONSOLE, RIGHT_SEND, b2);
-    check_describe("a badged copy of the unbadged console capability", console_badged,
-                   CAP_ENDPOINT, RIGHT_SEND, b2, 0);
+    check_describe("a badged copy of the unbadged console capability", console_badged, CAP_ENDPOINT,
+                   RIGHT_SEND, b2, 0);
     expect("re-badging the badged console capability", cap_mint(console_badged, RIGHT_SEND, b1),
            -EPERM);
     cap_delete(same);
@@ -361,15 +365,17 @@ int main(int argc, char **argv)
         if (r == -ESRCH && unused < 0)
             unused = i;
     }
-    expect_true(self >= 0, "%s: task_describe to find this task (pid %d) named 'rights', "
-                "running", group_name, getpid());
+    expect_true(self >= 0,
+                "%s: task_describe to find this task (pid %d) named 'rights', "
+                "running",
+                group_name, getpid());
     if (self >= 0)
         expect("task_describe into NULL", task_describe(self, NULL), -EFAULT);
     if (unused >= 0)
         expect("task_describe of an unused task slot", task_describe(unused, &t), -ESRCH);
     char *true_argv[] = {"true", NULL};
-    long nine[9] = {0, CAP_NONE, CAP_NONE, CAP_NONE, CAP_NONE, CAP_NONE, CAP_NONE, CAP_NONE,
-                    CAP_NONE};
+    long nine[9] = {0,        CAP_NONE, CAP_NONE, CAP_NONE, CAP_NONE,
+                    CAP_NONE, CAP_NONE, CAP_NONE, CAP_NONE};
     expect("spawn with 9 capabilities", spawn_caps("true", true_argv, nine, 9), -EINVAL);
     long empty_caps[] = {0, empty_slot(1)};
     expect("spawn naming an empty slot", spawn_caps("true", true_argv, empty_caps, 2), -EBADF);
@@ -383,8 +389,10 @@ int main(int argc, char **argv)
     int made = 0, last = 0, free_slots = CAP_SLOTS - slots_used();
     while ((last = notification_create()) >= 0)
         made++;
-    expect_true(made == free_slots, "%s: notification_create to fill each of the %d free slots, "
-                "got %d", group_name, free_slots, made);
+    expect_true(made == free_slots,
+                "%s: notification_create to fill each of the %d free slots, "
+                "got %d",
+                group_name, free_slots, made);
     expect("notification_create with no free slot", last, -EMFILE);
     expect("endpoint_create with no free slot", endpoint_create(), -EMFILE);
     expect("cap_mint with no free slot", cap_mint(ep, RIGHT_SEND, 0), -EMFILE);
@@ -395,8 +403,10 @@ int main(int argc, char **argv)
     for (int s = 1; s < CAP_SLOTS; s++)
         if (!slot_is_empty(s) && cap_delete(s) == 0)
             deleted++;
-    expect_true(slots_used() == slots_at_start, "%s: %d slots used after deleting everything, "
-                "as at the start; got %d", group_name, slots_at_start, slots_used());
+    expect_true(slots_used() == slots_at_start,
+                "%s: %d slots used after deleting everything, "
+                "as at the start; got %d",
+                group_name, slots_at_start, slots_used());
     expect_true(deleted > 0 && endpoint_create() > 0, "%s: endpoint_create to work again",
                 group_name);
     end_group();

@@ -37,8 +37,9 @@ static int child(void)
     struct ipc_msg m, reply;
     // The copy spawn made of A: every right of the original, not original itself.
     cap_describe(A_CHILD, &info);
-    expect_true(info.type == CAP_ENDPOINT && info.rights == (RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT)
-                    && info.original == 0 && info.badge == 0,
+    expect_true(info.type == CAP_ENDPOINT &&
+                    info.rights == (RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT) && info.original == 0 &&
+                    info.badge == 0,
                 "the copy of A that spawn put in slot 1: expected an endpoint with send, receive "
                 "and grant, badge 0, a copy; got type %u, rights %u, badge 0x%lx, original %u",
                 info.type, info.rights, info.badge, info.original);
@@ -47,7 +48,8 @@ static int child(void)
     long r = ipc_recv(A_CHILD, &m);
     expect_true(r == 0 && m.label == 1 && m.cap == 2,
                 "step 1: expected a message with label 1 and a capability in slot 2 (the lowest "
-                "free one); got result %ld, label %ld, cap %ld", r, m.label, m.cap);
+                "free one); got result %ld, label %ld, cap %ld",
+                r, m.label, m.cap);
     int passed = (int)m.cap;
     memset(&info, 0, sizeof(info));
     cap_describe(passed, &info);
@@ -72,8 +74,7 @@ static int child(void)
                 badge_n(), info.type, info.rights, info.badge, info.original);
 
     // 3.
-    expect_result("step 3: notify_signal through the passed notification", notify_signal(ntfn),
-                  0);
+    expect_result("step 3: notify_signal through the passed notification", notify_signal(ntfn), 0);
 
     // 4.
     int no_grant = cap_mint(passed, RIGHT_SEND, 0);
@@ -88,7 +89,8 @@ static int child(void)
     r = ipc_call(A_CHILD, &m, &reply);
     expect_true(r == 0 && reply.label == 6 && reply.cap == CAP_NONE,
                 "step 5: the answer through the saved reply capability: expected label 6 and no "
-                "capability; got result %ld, label %ld, cap %ld", r, reply.label, reply.cap);
+                "capability; got result %ld, label %ld, cap %ld",
+                r, reply.label, reply.cap);
     return checks_failed ? 1 : 0;
 }
 
@@ -118,8 +120,10 @@ int main(int argc, char **argv)
     m.cap = pass_b;
     long r = ipc_call(a, &m, &reply);
     unsigned long object = reply.w[3] & 0xffffffff, original = reply.w[3] >> 32;
-    expect_true(r == 0 && reply.label == 2, "step 1: expected the child to find the capability "
-                "in slot 2; got result %ld, slot %ld", r, reply.label);
+    expect_true(r == 0 && reply.label == 2,
+                "step 1: expected the child to find the capability "
+                "in slot 2; got result %ld, slot %ld",
+                r, reply.label);
     expect_true(reply.w[0] == CAP_ENDPOINT && reply.w[1] == (RIGHT_SEND | RIGHT_GRANT) &&
                     reply.w[2] == badge_b() && object == b_info.object && original == 0,
                 "step 1: the passed capability in the child: expected an endpoint (type %u), "
@@ -129,9 +133,11 @@ int main(int argc, char **argv)
                 reply.w[1], reply.w[2], object, original);
     memset(&info, 0, sizeof(info));
     cap_describe(pass_b, &info);
-    expect_true(info.type == CAP_ENDPOINT && info.badge == badge_b() && info.rights == b_info.rights,
+    expect_true(info.type == CAP_ENDPOINT && info.badge == badge_b() &&
+                    info.rights == b_info.rights,
                 "step 1: the sender to keep its capability (a message passes a copy); its slot "
-                "%d has type %u, badge 0x%lx", pass_b, info.type, info.badge);
+                "%d has type %u, badge 0x%lx",
+                pass_b, info.type, info.badge);
 
     // 2.
     r = ipc_recv(b, &m);
@@ -139,7 +145,8 @@ int main(int argc, char **argv)
                     m.w[1] == ~seed && m.cap == CAP_NONE,
                 "step 2: the child's call through the passed capability: expected label 2, badge "
                 "0x%lx, w0 0x%lx, no capability; got result %ld, label %ld, badge 0x%lx, w0 "
-                "0x%lx, cap %ld", badge_b(), seed, r, m.label, m.badge, m.w[0], m.cap);
+                "0x%lx, cap %ld",
+                badge_b(), seed, r, m.label, m.badge, m.w[0], m.cap);
     int pass_n = cap_mint(n, RIGHT_SEND, badge_n());
     reply = message(3, seed + 1, 0, 0, 0);
     reply.cap = pass_n;
@@ -151,21 +158,27 @@ int main(int argc, char **argv)
 
     // 5.
     r = ipc_recv(a, &m);
-    expect_true(r == 0 && m.label == 5, "step 5: expected the child's call with label 5; got "
-                "result %ld, label %ld", r, m.label);
+    expect_true(r == 0 && m.label == 5,
+                "step 5: expected the child's call with label 5; got "
+                "result %ld, label %ld",
+                r, m.label);
     long saved = ipc_save_reply();
     expect_true(saved > 0, "step 5: ipc_save_reply: expected a slot, got %ld", saved);
     memset(&info, 0, sizeof(info));
     cap_describe((int)saved, &info);
-    expect_true(info.type == CAP_REPLY, "step 5: the saved reply right to describe as CAP_REPLY "
-                "(%u), got type %u", CAP_REPLY, info.type);
+    expect_true(info.type == CAP_REPLY,
+                "step 5: the saved reply right to describe as CAP_REPLY "
+                "(%u), got type %u",
+                CAP_REPLY, info.type);
     expect_result("step 5: cap_mint of a reply capability", cap_mint((int)saved, 0, 0), -EINVAL);
     expect_result("step 5: a second ipc_save_reply (the right is in the slot now)",
                   ipc_save_reply(), -ESRCH);
     reply = message(6, 0, 0, 0, 0);
     expect_result("step 5: ipc_send on the reply capability", ipc_send((int)saved, &reply), 0);
-    expect_true(slot_is_empty((int)saved), "step 5: the reply capability to be used up: its slot "
-                "%ld empty after the answer", saved);
+    expect_true(slot_is_empty((int)saved),
+                "step 5: the reply capability to be used up: its slot "
+                "%ld empty after the answer",
+                saved);
     expect_result("step 5: ipc_send on it again", ipc_send((int)saved, &reply), -EBADF);
 
     reap_ok(pid, "the child");

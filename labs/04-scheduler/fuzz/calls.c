@@ -306,18 +306,23 @@ static void build_wait4(struct call *c)
 // calls adds their numbers here (under #if LAB >= N), or the fuzzer calls them "no call" and
 // expects ENOSYS.  exit and exit_group are calls too; the fuzzer never makes them.
 static const uint64_t numbers_in_use[] = {
-    SYS_read,   SYS_write,   SYS_exit,    SYS_exit_group, SYS_nanosleep, SYS_sched_yield,
-    SYS_getpid, SYS_getppid, SYS_sysinfo, SYS_wait4,      SYS_spawn,
+    SYS_read,          SYS_write,           SYS_exit,
+    SYS_exit_group,    SYS_nanosleep,       SYS_sched_yield,
+    SYS_getpid,        SYS_getppid,         SYS_sysinfo,
+    SYS_wait4,         SYS_spawn,
 #if LAB >= 5
-    SYS_kill,           SYS_endpoint_create, SYS_notification_create, SYS_cap_mint,
-    SYS_cap_delete,     SYS_cap_describe,    SYS_ipc_send,            SYS_ipc_recv,
-    SYS_ipc_call,       SYS_ipc_reply,       SYS_ipc_reply_recv,      SYS_ipc_nbsend,
-    SYS_ipc_nbrecv,     SYS_ipc_save_reply,  SYS_notify_signal,       SYS_notify_wait,
-    SYS_notify_poll,    SYS_notify_bind,     SYS_irq_bind,            SYS_irq_ack,
-    SYS_devmem_map,     SYS_task_describe,   SYS_keel_stats,
+    SYS_kill,          SYS_endpoint_create, SYS_notification_create,
+    SYS_cap_mint,      SYS_cap_delete,      SYS_cap_describe,
+    SYS_ipc_send,      SYS_ipc_recv,        SYS_ipc_call,
+    SYS_ipc_reply,     SYS_ipc_reply_recv,  SYS_ipc_nbsend,
+    SYS_ipc_nbrecv,    SYS_ipc_save_reply,  SYS_notify_signal,
+    SYS_notify_wait,   SYS_notify_poll,     SYS_notify_bind,
+    SYS_irq_bind,      SYS_irq_ack,         SYS_devmem_map,
+    SYS_task_describe, SYS_keel_stats,
 #endif
 #if LAB >= 6
-    SYS_region_create,  SYS_region_map,      SYS_region_unmap,        SYS_region_revoke,
+    SYS_region_create, SYS_region_map,      SYS_region_unmap,
+    SYS_region_revoke,
 #endif
 };
 #define NUMBERS_IN_USE (sizeof(numbers_in_use) / sizeof(numbers_in_use[0]))

@@ -130,7 +130,7 @@ static int sc_priority(int sc)
 {
     return sc == SC_REPLY || sc == SC_REPLY_FULL || sc == SC_REPLY_DEAD ? 0
            : sc == SC_DOOMED_EP || sc == SC_DOOMED_NT                   ? 1
-                                                                         : 3;
+                                                                        : 3;
 }
 
 // Makes the class true and returns its slot; -1 for the classes that are only values.
@@ -247,8 +247,7 @@ static uint64_t sc_value(int sc, int ensured)
     case SC_NEGATIVE:
         return (uint64_t)(-2 - (int64_t)random_below(1UL << 62));
     case SC_TRUNCATED:
-        return ((1 + random_below((1UL << 31) - 1)) << 32) |
-               (uint64_t)any_used_slot_but_console();
+        return ((1 + random_below((1UL << 31) - 1)) << 32) | (uint64_t)any_used_slot_but_console();
     case SC_EMPTY:
         return (uint64_t)random_free_slot();
     default:
@@ -258,10 +257,27 @@ static uint64_t sc_value(int sc, int ensured)
 
 // --- pass classes (x6 of the message calls) -------------------------------------------------
 
-enum pc { PC_NONE, PC_64, PC_HUGE, PC_NEGATIVE, PC_TRUNCATED, PC_EMPTY, PC_NT, PC_EP, PC_REPLY, NPC };
-static const char *const pc_names[NPC] = {
-    "CAP_NONE", "64", "65 and up", "below -1", "a slot in use + k * 2^32", "empty",
-    "a badged notification copy", "an endpoint original", "a reply capability"};
+enum pc {
+    PC_NONE,
+    PC_64,
+    PC_HUGE,
+    PC_NEGATIVE,
+    PC_TRUNCATED,
+    PC_EMPTY,
+    PC_NT,
+    PC_EP,
+    PC_REPLY,
+    NPC
+};
+static const char *const pc_names[NPC] = {"CAP_NONE",
+                                          "64",
+                                          "65 and up",
+                                          "below -1",
+                                          "a slot in use + k * 2^32",
+                                          "empty",
+                                          "a badged notification copy",
+                                          "an endpoint original",
+                                          "a reply capability"};
 static const int pc_as_sc[NPC] = {SC_MINUS_ONE, SC_64,        SC_HUGE, SC_NEGATIVE, SC_TRUNCATED,
                                   SC_EMPTY,     SC_NT_BADGED, SC_EP,   SC_REPLY};
 
@@ -285,8 +301,8 @@ SCLIST(mint_slots, BAD5, SC_EMPTY, SC_CONSOLE, SC_EP, SC_EP_BADGED, SC_SERVED_NO
        SC_NT_BADGED, SC_REPLY, SC_EP_FULL_TABLE);
 SCLIST(delete_slots, BAD5, SC_EMPTY, SC_SCRATCH_EP, SC_SCRATCH_NT, SC_COPY, SC_SERVED, SC_SENDER,
        SC_NT_BOUND, SC_REPLY, SC_REPLY_DEAD);
-SCLIST(describe_slots, BAD5, SC_EMPTY, SC_CONSOLE, SC_EP, SC_SERVED_BADGED, SC_NT_BADGED,
-       SC_REPLY, SC_REPLY_DEAD);
+SCLIST(describe_slots, BAD5, SC_EMPTY, SC_CONSOLE, SC_EP, SC_SERVED_BADGED, SC_NT_BADGED, SC_REPLY,
+       SC_REPLY_DEAD);
 SCLIST(recv_slots, BAD5, SC_EMPTY, SC_SENDER, SC_SENDER_FULL_TABLE, SC_CALLER, SC_PASSER,
        SC_NO_RECV, SC_BOUND_BITS, SC_DOOMED_EP, SC_NT, SC_REPLY);
 SCLIST(nbrecv_slots, BAD5, SC_EMPTY, SC_EP, SC_SENDER, SC_SENDER_FULL_TABLE, SC_CALLER, SC_PASSER,
@@ -324,28 +340,38 @@ struct pairlist {
 // Every slot class alone (nothing passed), then the pass classes through the served endpoint,
 // then a few where both matter.  An endpoint nobody receives on is only in nbsend's list, and
 // (where it gives EAGAIN; a pass checked only after the rendezvous shows there too).
-#define P(sc, pc) {sc, pc, false, false}
-#define PFULL(sc, pc) {sc, pc, true, false}
-#define PDROP(sc, pc) {sc, pc, false, true}
+#define P(sc, pc)                                                                                  \
+    {                                                                                              \
+        sc, pc, false, false                                                                       \
+    }
+#define PFULL(sc, pc)                                                                              \
+    {                                                                                              \
+        sc, pc, true, false                                                                        \
+    }
+#define PDROP(sc, pc)                                                                              \
+    {                                                                                              \
+        sc, pc, false, true                                                                        \
+    }
 #define SEND_COMMON                                                                                \
-    P(SC_MINUS_ONE, PC_NONE), P(SC_64, PC_NONE), P(SC_HUGE, PC_NONE), P(SC_NEGATIVE, PC_NONE),         \
-        P(SC_TRUNCATED, PC_NONE), P(SC_EMPTY, PC_NONE), P(SC_SERVED, PC_NONE),                        \
-        P(SC_SERVED_BADGED, PC_NONE), P(SC_SERVED_NO_SEND, PC_NONE), P(SC_FULL_SERVED, PC_NONE),      \
-        P(SC_NT, PC_NONE), P(SC_REPLY, PC_NONE), P(SC_REPLY_FULL, PC_NONE), P(SC_REPLY_DEAD, PC_NONE), \
-        P(SC_SERVED, PC_64), P(SC_SERVED, PC_HUGE), P(SC_SERVED, PC_NEGATIVE),                        \
-        P(SC_SERVED, PC_TRUNCATED), P(SC_SERVED, PC_EMPTY), P(SC_SERVED, PC_NT), P(SC_SERVED, PC_EP),  \
-        P(SC_SERVED, PC_REPLY), P(SC_SERVED_BADGED, PC_NT), P(SC_SERVED_BADGED, PC_EMPTY),            \
-        P(SC_FULL_SERVED, PC_NT), P(SC_REPLY, PC_NT), P(SC_REPLY, PC_EMPTY), P(SC_REPLY, PC_REPLY),    \
-        P(SC_REPLY_FULL, PC_NT), P(SC_SERVED_NO_SEND, PC_EMPTY)
+    P(SC_MINUS_ONE, PC_NONE), P(SC_64, PC_NONE), P(SC_HUGE, PC_NONE), P(SC_NEGATIVE, PC_NONE),     \
+        P(SC_TRUNCATED, PC_NONE), P(SC_EMPTY, PC_NONE), P(SC_SERVED, PC_NONE),                     \
+        P(SC_SERVED_BADGED, PC_NONE), P(SC_SERVED_NO_SEND, PC_NONE), P(SC_FULL_SERVED, PC_NONE),   \
+        P(SC_NT, PC_NONE), P(SC_REPLY, PC_NONE), P(SC_REPLY_FULL, PC_NONE),                        \
+        P(SC_REPLY_DEAD, PC_NONE), P(SC_SERVED, PC_64), P(SC_SERVED, PC_HUGE),                     \
+        P(SC_SERVED, PC_NEGATIVE), P(SC_SERVED, PC_TRUNCATED), P(SC_SERVED, PC_EMPTY),             \
+        P(SC_SERVED, PC_NT), P(SC_SERVED, PC_EP), P(SC_SERVED, PC_REPLY),                          \
+        P(SC_SERVED_BADGED, PC_NT), P(SC_SERVED_BADGED, PC_EMPTY), P(SC_FULL_SERVED, PC_NT),       \
+        P(SC_REPLY, PC_NT), P(SC_REPLY, PC_EMPTY), P(SC_REPLY, PC_REPLY), P(SC_REPLY_FULL, PC_NT), \
+        P(SC_SERVED_NO_SEND, PC_EMPTY)
 PAIRS(send_pairs, SEND_COMMON, P(SC_DOOMED_EP, PC_NONE));
 PAIRS(call_pairs, SEND_COMMON, P(SC_DOOMED_EP, PC_NONE), PFULL(SC_SERVED, PC_NT),
       PFULL(SC_SERVED, PC_NONE), PDROP(SC_SERVED, PC_NONE));
 PAIRS(nbsend_pairs, SEND_COMMON, P(SC_EP, PC_NONE), P(SC_EP, PC_EMPTY));
 PAIRS(rr_pairs, P(SC_MINUS_ONE, PC_NONE), P(SC_64, PC_NONE), P(SC_NEGATIVE, PC_NONE),
       P(SC_EMPTY, PC_NONE), P(SC_SENDER, PC_NONE), P(SC_CALLER, PC_NONE), P(SC_PASSER, PC_NONE),
-      P(SC_NO_RECV, PC_NONE), P(SC_BOUND_BITS, PC_NONE), P(SC_DOOMED_EP, PC_NONE), P(SC_NT, PC_NONE),
-      P(SC_REPLY, PC_NONE), P(SC_SENDER, PC_EMPTY), P(SC_SENDER, PC_64), P(SC_SENDER, PC_REPLY),
-      P(SC_SENDER, PC_NT));
+      P(SC_NO_RECV, PC_NONE), P(SC_BOUND_BITS, PC_NONE), P(SC_DOOMED_EP, PC_NONE),
+      P(SC_NT, PC_NONE), P(SC_REPLY, PC_NONE), P(SC_SENDER, PC_EMPTY), P(SC_SENDER, PC_64),
+      P(SC_SENDER, PC_REPLY), P(SC_SENDER, PC_NT));
 
 // ipc_reply: what it holds and what it passes.  Every pass class with no right held and with
 // one held; a few where the caller has no free slot, or was killed (each of those takes a
@@ -354,12 +380,13 @@ struct held_pass {
     int held, pc;
 };
 static const struct held_pass reply_cases[] = {
-    {HELD_NONE, PC_NONE}, {HELD_NONE, PC_64},   {HELD_NONE, PC_NEGATIVE}, {HELD_NONE, PC_EMPTY},
-    {HELD_NONE, PC_NT},   {HELD_NONE, PC_EP},   {HELD_NONE, PC_REPLY},    {HELD_LIVE, PC_NONE},
-    {HELD_LIVE, PC_64},   {HELD_LIVE, PC_NEGATIVE}, {HELD_LIVE, PC_EMPTY}, {HELD_LIVE, PC_NT},
-    {HELD_LIVE, PC_EP},   {HELD_LIVE, PC_REPLY},   {HELD_FULL, PC_NONE},   {HELD_FULL, PC_NT},
-    {HELD_FULL, PC_EMPTY}, {HELD_FULL, PC_REPLY}, {HELD_LOST, PC_NONE},   {HELD_LOST, PC_NT},
-    {HELD_LOST, PC_EMPTY}};
+    {HELD_NONE, PC_NONE},     {HELD_NONE, PC_64},    {HELD_NONE, PC_NEGATIVE},
+    {HELD_NONE, PC_EMPTY},    {HELD_NONE, PC_NT},    {HELD_NONE, PC_EP},
+    {HELD_NONE, PC_REPLY},    {HELD_LIVE, PC_NONE},  {HELD_LIVE, PC_64},
+    {HELD_LIVE, PC_NEGATIVE}, {HELD_LIVE, PC_EMPTY}, {HELD_LIVE, PC_NT},
+    {HELD_LIVE, PC_EP},       {HELD_LIVE, PC_REPLY}, {HELD_FULL, PC_NONE},
+    {HELD_FULL, PC_NT},       {HELD_FULL, PC_EMPTY}, {HELD_FULL, PC_REPLY},
+    {HELD_LOST, PC_NONE},     {HELD_LOST, PC_NT},    {HELD_LOST, PC_EMPTY}};
 static const char *reply_case_names[N(reply_cases)];
 
 // ipc_reply_recv: the same for the reply half, and a message case for the receive half.
@@ -381,12 +408,29 @@ static const char *rr_case_names[N(rr_cases)];
 static const char *const held2_names[] = {"none held", "held"};
 
 // kill
-enum kill_pid { KP_TRUE, KP_QUEUED, KP_HELD, KP_SAVED, KP_REAPED, KP_UNUSED, KP_ZERO, KP_NEGATIVE,
-                KP_ONE, KP_TRUNCATED, NKP };
-static const char *const kill_pid_names[NKP] = {
-    "a child (true)",   "a child waiting in send", "a child whose reply right we hold",
-    "a child whose reply we saved", "a reaped child's pid", "nobody's",
-    "0", "negative", "1", "a child in the low 32 bits"};
+enum kill_pid {
+    KP_TRUE,
+    KP_QUEUED,
+    KP_HELD,
+    KP_SAVED,
+    KP_REAPED,
+    KP_UNUSED,
+    KP_ZERO,
+    KP_NEGATIVE,
+    KP_ONE,
+    KP_TRUNCATED,
+    NKP
+};
+static const char *const kill_pid_names[NKP] = {"a child (true)",
+                                                "a child waiting in send",
+                                                "a child whose reply right we hold",
+                                                "a child whose reply we saved",
+                                                "a reaped child's pid",
+                                                "nobody's",
+                                                "0",
+                                                "negative",
+                                                "1",
+                                                "a child in the low 32 bits"};
 enum kill_sig { KS_ZERO, KS_KILL, KS_BAD, KS_KILL_HIGH, NKS };
 static const char *const kill_sig_names[NKS] = {"0", "SIGKILL", "neither 0 nor 9",
                                                 "SIGKILL in the low 32 bits"};
@@ -394,9 +438,12 @@ static const char *const kill_sig_names[NKS] = {"0", "SIGKILL", "neither 0 nor 9
 static const char *const table_names[] = {"a slot free", "no slot free"};
 
 enum mint_rights { MR_ZERO, MR_SAME, MR_FEWER, MR_MORE, MR_OUTSIDE, MR_HIGH, NMR };
-static const char *const mint_rights_names[NMR] = {
-    "0", "the source's", "fewer", "one more than the source's", "a bit outside RIGHTS_ALL",
-    "a subset + a bit above 31"};
+static const char *const mint_rights_names[NMR] = {"0",
+                                                   "the source's",
+                                                   "fewer",
+                                                   "one more than the source's",
+                                                   "a bit outside RIGHTS_ALL",
+                                                   "a subset + a bit above 31"};
 enum mint_badge { MB_ZERO, MB_NEW, MB_TOP, NMB };
 static const char *const mint_badge_names[NMB] = {"0", "new (1 .. 2^63 - 1)", "bit 63 set"};
 
@@ -407,28 +454,59 @@ static const char *const save_names[NSR] = {"none held", "held", "held, and no s
 enum va_class { VA_FREE, VA_UNALIGNED, VA_TEXT, VA_ZERO, NVA };
 static const char *const va_names[NVA] = {"a free page", "not page-aligned", "our code", "0"};
 
-enum task_index { TI_IDLE, TI_SELF, TI_CHILD, TI_OTHER, TI_UNUSED, TI_ABOVE, TI_NEGATIVE,
-                  TI_TRUNCATED, NTI };
-static const char *const task_index_names[NTI] = {"0 (idle)", "ours", "a child's",
-                                                  "another task's", "unused", "64 and up",
-                                                  "negative", "ours + k * 2^32"};
+enum task_index {
+    TI_IDLE,
+    TI_SELF,
+    TI_CHILD,
+    TI_OTHER,
+    TI_UNUSED,
+    TI_ABOVE,
+    TI_NEGATIVE,
+    TI_TRUNCATED,
+    NTI
+};
+static const char *const task_index_names[NTI] = {"0 (idle)",       "ours",           "a child's",
+                                                  "another task's", "unused",         "64 and up",
+                                                  "negative",       "ours + k * 2^32"};
 
 enum spawn_path5 { SP_TRUE, SP_MISSING, NSP };
 static const char *const spawn_path_names[NSP] = {"\"true\"", "a missing name"};
-enum cap_list { CL_NULL, CL_GOOD, CL_WITH_NONE, CL_ZERO_BAD_POINTER, CL_EMPTY_SLOT, CL_BAD_SLOT,
-                CL_REPLY, CL_COUNT_9, CL_COUNT_NEGATIVE, CL_COUNT_HIGH, CL_UNREADABLE,
-                CL_INTO_UNMAPPED, CL_RODATA, NCL };
+enum cap_list {
+    CL_NULL,
+    CL_GOOD,
+    CL_WITH_NONE,
+    CL_ZERO_BAD_POINTER,
+    CL_EMPTY_SLOT,
+    CL_BAD_SLOT,
+    CL_REPLY,
+    CL_COUNT_9,
+    CL_COUNT_NEGATIVE,
+    CL_COUNT_HIGH,
+    CL_UNREADABLE,
+    CL_INTO_UNMAPPED,
+    CL_RODATA,
+    NCL
+};
 static const char *const cap_list_names[NCL] = {
-    "NULL (ncaps garbage)",       "1 to 8 slots in use",     "slots and CAP_NONE",
-    "ncaps 0, a bad pointer",     "naming an empty slot",    "naming 64, 65 and up, or below -1",
-    "naming a reply capability",  "ncaps 9 .. 2^31 - 1",     "ncaps a negative int",
-    "ncaps 1 .. 8 + k * 2^32",    "an unreadable pointer",   "running off the stack top",
+    "NULL (ncaps garbage)",      "1 to 8 slots in use",   "slots and CAP_NONE",
+    "ncaps 0, a bad pointer",    "naming an empty slot",  "naming 64, 65 and up, or below -1",
+    "naming a reply capability", "ncaps 9 .. 2^31 - 1",   "ncaps a negative int",
+    "ncaps 1 .. 8 + k * 2^32",   "an unreadable pointer", "running off the stack top",
     "read-only memory"};
 
 #define K(kind) [CALL_##kind - CALL_SPAWN - 1]
-#define DIM_SC(what, list) {what, N(list##_classes), list##_names}
-#define DIM_PAIRS(what, list) {what, N(list##_pairs), list##_names}
-#define DIM(what, names) {what, N(names), names}
+#define DIM_SC(what, list)                                                                         \
+    {                                                                                              \
+        what, N(list##_classes), list##_names                                                      \
+    }
+#define DIM_PAIRS(what, list)                                                                      \
+    {                                                                                              \
+        what, N(list##_pairs), list##_names                                                        \
+    }
+#define DIM(what, names)                                                                           \
+    {                                                                                              \
+        what, N(names), names                                                                      \
+    }
 
 const struct call_info calls5[] = {
     K(KILL) = {"kill", SYS_kill, 2, {DIM("pid", kill_pid_names), DIM("sig", kill_sig_names)}},
@@ -466,10 +544,7 @@ const struct call_info calls5[] = {
                      SYS_ipc_nbrecv,
                      2,
                      {DIM_SC("slot", nbrecv_slots), DIM("reply right", held2_names)}},
-    K(IPC_SAVE_REPLY) = {"ipc_save_reply",
-                         SYS_ipc_save_reply,
-                         1,
-                         {DIM("reply right", save_names)}},
+    K(IPC_SAVE_REPLY) = {"ipc_save_reply", SYS_ipc_save_reply, 1, {DIM("reply right", save_names)}},
     K(NOTIFY_SIGNAL) = {"notify_signal", SYS_notify_signal, 1, {DIM_SC("slot", signal_slots)}},
     K(NOTIFY_WAIT) = {"notify_wait", SYS_notify_wait, 1, {DIM_SC("slot", wait_slots)}},
     K(NOTIFY_POLL) = {"notify_poll", SYS_notify_poll, 1, {DIM_SC("slot", poll_slots)}},
@@ -519,9 +594,9 @@ static void name_pairs(const struct pairlist *l)
 
 void calls5_init(void)
 {
-    const struct sclist *lists[] = {&mint_slots,  &delete_slots, &describe_slots, &recv_slots,
-                                    &nbrecv_slots, &signal_slots, &wait_slots,     &poll_slots,
-                                    &bind_nt_slots, &bind_ep_slots, &irq_slots,    &irq_nt_slots};
+    const struct sclist *lists[] = {&mint_slots,    &delete_slots,  &describe_slots, &recv_slots,
+                                    &nbrecv_slots,  &signal_slots,  &wait_slots,     &poll_slots,
+                                    &bind_nt_slots, &bind_ep_slots, &irq_slots,      &irq_nt_slots};
     for (int i = 0; i < N(lists); i++)
         name_sclist(lists[i]);
     name_pairs(&send_pairs);
@@ -610,8 +685,8 @@ bool combination_needs_full_table(enum call_kind kind, int combination)
 
 // The slot and pass classes of a call, made true in priority order.
 struct want {
-    int sc;     // a slot class, or -1
-    int slot;   // what sc_ensure gave
+    int sc;   // a slot class, or -1
+    int slot; // what sc_ensure gave
     uint64_t *value;
 };
 
@@ -812,8 +887,8 @@ static long giveable_slot(void)
 }
 
 static long cap_list[2 * 8];
-static const long ro_caps[8] = {SLOT_CONSOLE, CAP_NONE, SLOT_CONSOLE, CAP_NONE,
-                                SLOT_CONSOLE, SLOT_CONSOLE, CAP_NONE, SLOT_CONSOLE};
+static const long ro_caps[8] = {SLOT_CONSOLE, CAP_NONE,     SLOT_CONSOLE, CAP_NONE,
+                                SLOT_CONSOLE, SLOT_CONSOLE, CAP_NONE,     SLOT_CONSOLE};
 
 static void build_cap_list(struct call *c, int class)
 {
@@ -899,9 +974,8 @@ void build_call5(struct call *c)
         if (sc_needs_full(w[0].sc))
             fill_table();
         values_of(w, 1);
-        const struct slot *src = c->arg[0] < CAP_SLOTS && table[c->arg[0]].object >= 0
-                                     ? &table[c->arg[0]]
-                                     : NULL;
+        const struct slot *src =
+            c->arg[0] < CAP_SLOTS && table[c->arg[0]].object >= 0 ? &table[c->arg[0]] : NULL;
         c->arg[1] = rights_value(k[1], src);
         c->arg[2] = badge_value(k[2]);
         break;
@@ -928,9 +1002,9 @@ void build_call5(struct call *c)
         break;
     case CALL_IPC_RECV:
     case CALL_IPC_NBRECV:
-        w[0] = (struct want){(c->kind == CALL_IPC_RECV ? recv_slots_classes
-                                                       : nbrecv_slots_classes)[k[0]],
-                             -1, &c->arg[0]};
+        w[0] = (struct want){
+            (c->kind == CALL_IPC_RECV ? recv_slots_classes : nbrecv_slots_classes)[k[0]], -1,
+            &c->arg[0]};
         ensure_all(w, 1, k[1] == 1 ? HELD_LIVE : HELD_NONE);
         if (sc_needs_full(w[0].sc))
             fill_table();
@@ -944,9 +1018,7 @@ void build_call5(struct call *c)
         message_words(c);
         break;
     case CALL_IPC_SAVE_REPLY:
-        ensure_held(k[0] == SR_NONE   ? HELD_NONE
-                    : k[0] == SR_LOST ? HELD_LOST
-                                      : HELD_LIVE);
+        ensure_held(k[0] == SR_NONE ? HELD_NONE : k[0] == SR_LOST ? HELD_LOST : HELD_LIVE);
         if (k[0] == SR_HELD_FULL_TABLE)
             fill_table();
         break;
@@ -962,12 +1034,12 @@ void build_call5(struct call *c)
         break;
     case CALL_NOTIFY_BIND:
     case CALL_IRQ_BIND:
-        w[0] = (struct want){(c->kind == CALL_NOTIFY_BIND ? bind_nt_slots_classes
-                                                          : irq_slots_classes)[k[0]],
-                             -1, &c->arg[0]};
-        w[1] = (struct want){(c->kind == CALL_NOTIFY_BIND ? bind_ep_slots_classes
-                                                          : irq_nt_slots_classes)[k[1]],
-                             -1, &c->arg[1]};
+        w[0] = (struct want){
+            (c->kind == CALL_NOTIFY_BIND ? bind_nt_slots_classes : irq_slots_classes)[k[0]], -1,
+            &c->arg[0]};
+        w[1] = (struct want){
+            (c->kind == CALL_NOTIFY_BIND ? bind_ep_slots_classes : irq_nt_slots_classes)[k[1]], -1,
+            &c->arg[1]};
         ensure_all(w, 2, -1);
         values_of(w, 2);
         break;

@@ -30,17 +30,27 @@ static bool degraded;
 static struct keel_stats baseline;
 
 static const unsigned fixture_types[NFIXTURES] = {
-    [FX_EP] = CAP_ENDPOINT,       [FX_SERVED] = CAP_ENDPOINT,   [FX_FULL] = CAP_ENDPOINT,
-    [FX_IN_SEND] = CAP_ENDPOINT,  [FX_IN_CALL] = CAP_ENDPOINT,  [FX_IN_PASS] = CAP_ENDPOINT,
-    [FX_IN_HOLD] = CAP_ENDPOINT,  [FX_IN_HOLD_FULL] = CAP_ENDPOINT, [FX_IN_DOOM] = CAP_ENDPOINT,
-    [FX_IN_DOOM_NT] = CAP_ENDPOINT, [FX_BOUND_EP] = CAP_ENDPOINT,
-    [FX_BOUND_NT] = CAP_NOTIFICATION, [FX_NT] = CAP_NOTIFICATION, [FX_NT_PASS] = CAP_NOTIFICATION,
-    [FX_IN_WAIT] = CAP_ENDPOINT, [FX_SERVED_NT] = CAP_NOTIFICATION,
+    [FX_EP] = CAP_ENDPOINT,
+    [FX_SERVED] = CAP_ENDPOINT,
+    [FX_FULL] = CAP_ENDPOINT,
+    [FX_IN_SEND] = CAP_ENDPOINT,
+    [FX_IN_CALL] = CAP_ENDPOINT,
+    [FX_IN_PASS] = CAP_ENDPOINT,
+    [FX_IN_HOLD] = CAP_ENDPOINT,
+    [FX_IN_HOLD_FULL] = CAP_ENDPOINT,
+    [FX_IN_DOOM] = CAP_ENDPOINT,
+    [FX_IN_DOOM_NT] = CAP_ENDPOINT,
+    [FX_BOUND_EP] = CAP_ENDPOINT,
+    [FX_BOUND_NT] = CAP_NOTIFICATION,
+    [FX_NT] = CAP_NOTIFICATION,
+    [FX_NT_PASS] = CAP_NOTIFICATION,
+    [FX_IN_WAIT] = CAP_ENDPOINT,
+    [FX_SERVED_NT] = CAP_NOTIFICATION,
     [FX_WAITED_NT] = CAP_NOTIFICATION,
 };
 
-static const char *const type_names[] = {"empty", "endpoint", "notification", "IRQ line",
-                                         "device memory", "reply"};
+static const char *const type_names[] = {"empty",    "endpoint",      "notification",
+                                         "IRQ line", "device memory", "reply"};
 
 bool caps_degraded(void)
 {
@@ -195,12 +205,12 @@ void learn_slot(int s)
     const struct slot *t = &table[s];
     const struct object *o = t->object >= 0 ? &objects[t->object] : NULL;
     unsigned type = o != NULL ? o->type : CAP_EMPTY;
-    bool same = info.type == type &&
-                (o == NULL ? info.rights == 0 && info.badge == 0 && info.object == 0 &&
-                                 info.original == 0
-                           : info.rights == t->rights && info.badge == t->badge &&
-                                 info.original == (unsigned)t->original &&
-                                 (o->kernel_id == 0 || info.object == o->kernel_id));
+    bool same =
+        info.type == type &&
+        (o == NULL ? info.rights == 0 && info.badge == 0 && info.object == 0 && info.original == 0
+                   : info.rights == t->rights && info.badge == t->badge &&
+                         info.original == (unsigned)t->original &&
+                         (o->kernel_id == 0 || info.object == o->kernel_id));
     if (same && o != NULL && o->kernel_id == 0) {
         for (int i = 0; i < MAX_OBJECTS; i++) {
             if (objects[i].live && objects[i].kernel_id == info.object && &objects[i] != o) {
@@ -219,8 +229,8 @@ void learn_slot(int s)
                  "slot %d holds {type %u, rights 0x%x, badge 0x%lx, object %u, original %u}, "
                  "expected {%s, rights 0x%x, badge 0x%lx, object %u, original %d}",
                  s, info.type, info.rights, info.badge, info.object, info.original,
-                 type_names[type], o ? t->rights : 0, o ? t->badge : 0,
-                 o ? o->kernel_id : 0, o ? t->original : 0);
+                 type_names[type], o ? t->rights : 0, o ? t->badge : 0, o ? o->kernel_id : 0,
+                 o ? t->original : 0);
         fail_other(what);
         caps_reconcile();
     }
@@ -344,8 +354,8 @@ static int original_slot_of(int o)
 static int create(unsigned type, enum role role, int fixture)
 {
     need_slot();
-    long s = helper(type == CAP_ENDPOINT ? CALL_ENDPOINT_CREATE : CALL_NOTIFICATION_CREATE, 0, 0,
-                    0);
+    long s =
+        helper(type == CAP_ENDPOINT ? CALL_ENDPOINT_CREATE : CALL_NOTIFICATION_CREATE, 0, 0, 0);
     if (s < 0 || s >= CAP_SLOTS || table[s].object < 0) {
         fail_other("FUZZER: could not create an object to fuzz on");
         return -1;

@@ -14,9 +14,9 @@
 
 static struct kid {
     int pid;
-    bool is_true;   // a `true`; else a peer
-    bool reapable;  // it has ended, or will by itself
-    int status[2];  // what wait4 may report for it
+    bool is_true;  // a `true`; else a peer
+    bool reapable; // it has ended, or will by itself
+    int status[2]; // what wait4 may report for it
     int nstatus;
 } kids[MAX_KIDS];
 static int count;
@@ -287,8 +287,7 @@ void kill_all_children(void)
     struct task_info info;
     int me = getpid();
     for (int i = 1; i < 64; i++) {
-        if (task_describe(i, &info) > 0 && info.parent == me &&
-            info.state != TASK_STATE_ZOMBIE) {
+        if (task_describe(i, &info) > 0 && info.parent == me && info.state != TASK_STATE_ZOMBIE) {
             kill(info.pid, SIGKILL);
             child_any_status(info.pid);
         }

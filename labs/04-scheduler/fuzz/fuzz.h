@@ -293,8 +293,8 @@ uint64_t spawn_argv(int class);
 
 int live_children(void);
 bool is_child(int pid);
-int some_child(void); // a random live child's pid that wait4 may reap, or 0
-int newest_pid(void); // the last pid a spawn returned (pids only grow)
+int some_child(void);        // a random live child's pid that wait4 may reap, or 0
+int newest_pid(void);        // the last pid a spawn returned (pids only grow)
 void child_started(int pid); // a `true`: it exits 0 at once
 void child_reaped(int pid);
 // Children wait4 may reap: they have ended, or will without anyone's help (`true`s; lab 5's
@@ -347,8 +347,8 @@ int my_task_index(void);
 
 #define RIGHTS_SRG (RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT) // what a new object's original has
 void child_any_status(int pid); // after a failure: whatever it ends with is not checked
-void reap_ended_quietly(void);   // after a failure: reap what has ended, unchecked
-void kill_all_children(void);    // after a failure, at the end: so that all can be reaped
+void reap_ended_quietly(void);  // after a failure: reap what has ended, unchecked
+void kill_all_children(void);   // after a failure, at the end: so that all can be reaped
 
 // calls5.c
 extern const struct call_info calls5[];
@@ -361,23 +361,23 @@ void build_call5(struct call *c);
 // caps.c: the fuzzer's own capability table, as it must be.
 #define NFIXTURES 17
 enum fixture {
-    FX_EP,       // an endpoint nobody else holds: sends and receives on it find nobody
-    FX_SERVED,   // the endpoint the server peer receives on
-    FX_FULL,     // the endpoint the full server (no free slot) receives on
-    FX_IN_SEND,  // inboxes: peers send (or call) the fuzzer through these
+    FX_EP,      // an endpoint nobody else holds: sends and receives on it find nobody
+    FX_SERVED,  // the endpoint the server peer receives on
+    FX_FULL,    // the endpoint the full server (no free slot) receives on
+    FX_IN_SEND, // inboxes: peers send (or call) the fuzzer through these
     FX_IN_CALL,
     FX_IN_PASS,
-    FX_IN_HOLD,  // callers whose reply rights the fuzzer takes to hold or save
+    FX_IN_HOLD,      // callers whose reply rights the fuzzer takes to hold or save
     FX_IN_HOLD_FULL, // the same, callers with no free slot
-    FX_IN_DOOM,  // peers hand the fuzzer copies of endpoints they will destroy
-    FX_IN_DOOM_NT, // ... and of notifications
-    FX_IN_WAIT,  // the waiter peer tells the fuzzer what its notify_wait returned
-    FX_BOUND_EP, // an endpoint with a notification bound to it
-    FX_BOUND_NT, // that notification
-    FX_NT,       // a notification
-    FX_NT_PASS,  // the notification pass peers send copies of
-    FX_SERVED_NT, // a notification bound to FX_SERVED: a signal wakes the server in its recv
-    FX_WAITED_NT, // the notification the waiter peer waits on
+    FX_IN_DOOM,      // peers hand the fuzzer copies of endpoints they will destroy
+    FX_IN_DOOM_NT,   // ... and of notifications
+    FX_IN_WAIT,      // the waiter peer tells the fuzzer what its notify_wait returned
+    FX_BOUND_EP,     // an endpoint with a notification bound to it
+    FX_BOUND_NT,     // that notification
+    FX_NT,           // a notification
+    FX_NT_PASS,      // the notification pass peers send copies of
+    FX_SERVED_NT,    // a notification bound to FX_SERVED: a signal wakes the server in its recv
+    FX_WAITED_NT,    // the notification the waiter peer waits on
 };
 enum role { ROLE_FREE, ROLE_INHERITED, ROLE_FIXTURE, ROLE_COPY, ROLE_FILLER, ROLE_SCRATCH };
 #define MAX_OBJECTS 200
@@ -412,8 +412,8 @@ int fixture_object(enum fixture f);
 int fixture_object_now(enum fixture f); // -1 if it does not exist now (nothing is made)
 // A copy of fixture `f`'s object with exactly `rights` and (if `badged`) a non-zero badge.
 int copy_slot(enum fixture f, unsigned rights, bool badged);
-int scratch_original(unsigned type, bool unbound); // a scratch endpoint or notification
-int scratch_copy(void);                            // a copy nobody relies on
+int scratch_original(unsigned type, bool unbound);  // a scratch endpoint or notification
+int scratch_copy(void);                             // a copy nobody relies on
 int scratch_copy_of(int original, unsigned rights); // a copy of that slot's object
 int caps_pin(int slot); // the call being built names it: room-making leaves it alone
 void caps_unpin_all(void);
@@ -425,13 +425,12 @@ void fill_table(void); // mints fillers until no slot is free
 void set_word(enum fixture f, bool bits); // makes the notification's word non-zero, or 0
 // What a call did to the table (oracle5.c).
 int new_object(unsigned type, int fixture, int owner_peer);
-void put_slot(int slot, int object, unsigned rights, uint64_t badge, bool original,
-              enum role role);
+void put_slot(int slot, int object, unsigned rights, uint64_t badge, bool original, enum role role);
 void empty_slot(int slot);
 void destroy_object(int object); // every slot naming it empties; the peers it affects settle
-void learn_slot(int slot); // cap_describe: its kernel id; a failure if it differs
-void caps_reconcile(void); // after a failure: the table as the kernel has it
-void caps_teardown(void);  // deletes everything the fuzzer made (helper calls)
+void learn_slot(int slot);       // cap_describe: its kernel id; a failure if it differs
+void caps_reconcile(void);       // after a failure: the table as the kernel has it
+void caps_teardown(void);        // deletes everything the fuzzer made (helper calls)
 void caps_stats_baseline(void);
 bool caps_stats_check(char *what, size_t size); // keel_stats back at the baseline?
 void caps_stats_summary(char *buf, size_t size);
@@ -445,9 +444,9 @@ struct peer;
 int peer_main(int argc, char **argv); // `fuzz peer KIND ...`
 void peers_init(void);
 // Makes sure of a state; each may spawn peers and make helper calls.
-void ensure_server(bool full);          // a server waiting in recv on FX_SERVED (FX_FULL)
-void ensure_queued(enum fixture inbox); // a peer waiting in send or call on the inbox
-void ensure_held(enum held h);          // the reply right the fuzzer holds
+void ensure_server(bool full);                // a server waiting in recv on FX_SERVED (FX_FULL)
+void ensure_queued(enum fixture inbox);       // a peer waiting in send or call on the inbox
+void ensure_held(enum held h);                // the reply right the fuzzer holds
 int ensure_saved_reply(bool full, bool dead); // a CAP_REPLY slot; its caller as asked
 int ensure_doomed(unsigned type); // a copy of a peer's object it destroys once we wait on it
 int ensure_true_child_pid(void);  // a live `true`'s pid (spawned if need be; calls5.c)
@@ -466,7 +465,7 @@ bool peer_is_caller(const struct peer *p);
 void peer_pass_info(const struct peer *p, int *object, unsigned *type, unsigned *rights,
                     uint64_t *badge); // object -1: a doomer's, not known yet
 int peer_new_doom_object(struct peer *p);
-bool saved_full(int pid); // the caller of a saved reply has no free slot
+bool saved_full(int pid);                     // the caller of a saved reply has no free slot
 int peer_state_of(int pid, unsigned *object); // TASK_STATE_* it must be in, or 0: any
 // What happened to peers (oracle5.c), each settling or moving one on.
 void peer_taken(struct peer *p, bool as_caller);
@@ -477,10 +476,10 @@ void held_saved(int slot);
 void held_told(void);
 void held_lost_reported(void);
 void saved_replied(int pid, const uint64_t reply[8], long result, bool passed);
-void saved_dropped(int pid); // its CAP_REPLY deleted: EPIPE
-void peer_killed(int pid);   // SIGKILL
+void saved_dropped(int pid);             // its CAP_REPLY deleted: EPIPE
+void peer_killed(int pid);               // SIGKILL
 void peers_object_destroyed(int object); // an inbox or a served endpoint: its peers end
-void ensure_waiter(void); // a peer waiting in notify_wait on FX_WAITED_NT
+void ensure_waiter(void);                // a peer waiting in notify_wait on FX_WAITED_NT
 // A signal went to a notification: the peer it wakes, if any, gets the word (peers.c says
 // who, and checks what they did with it).
 void peers_signalled(int object);
@@ -490,10 +489,10 @@ void doomed_done(int object);
 void server_expect(bool full, const uint64_t in[8], uint64_t badge, bool pass,
                    const struct slot *passed, uint64_t reply[8], bool drop);
 void server_took(bool full, const uint64_t in[8], uint64_t badge, const struct slot *passed);
-void peers_teardown(void);      // every peer let go, so that all can be reaped
-void peers_check_settled(void); // after caps_teardown: none still waiting
-int peers_objects_in_flight(void); // made by peers, not known to the fuzzer yet
-uint64_t reply_fold(const uint64_t regs[8]); // what a caller's exit status says of its reply
+void peers_teardown(void);                     // every peer let go, so that all can be reaped
+void peers_check_settled(void);                // after caps_teardown: none still waiting
+int peers_objects_in_flight(void);             // made by peers, not known to the fuzzer yet
+uint64_t reply_fold(const uint64_t regs[8]);   // what a caller's exit status says of its reply
 #define SERVER_DROP_LABEL 0x6e6f2d7265706c79UL // "no-reply": the server receives again
 
 // children.c (lab 5)

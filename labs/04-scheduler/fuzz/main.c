@@ -29,9 +29,9 @@ static uint64_t seed, count, random_state;
 static int other_tasks; // tasks that are not this program's children (itself, init, sh)
 static bool trace;      // `fuzz SEED COUNT trace`: print each call before making it
 static int calls_made, failures;
-static int not_run[UNSAFE + 1];                      // by verdict
-static uint32_t ran[NCALLS][MAX_COMBINATIONS / 32];  // bits: combinations made at least once
-static uint64_t results_seen[NCALLS];                // bit n: -n (errno n) seen; bit 0: success
+static int not_run[UNSAFE + 1];                     // by verdict
+static uint32_t ran[NCALLS][MAX_COMBINATIONS / 32]; // bits: combinations made at least once
+static uint64_t results_seen[NCALLS];               // bit n: -n (errno n) seen; bit 0: success
 static uint32_t schedule[MAX_SCHEDULE];             // one pass: (kind << 16) | combination
 
 // xorshift64* (Marsaglia; Vigna): small, fast and good enough to draw classes and values.
@@ -120,7 +120,10 @@ static void check_registers(const struct call *c, const struct expected *e, long
         if (r < 8 && (known & (1u << r))) {
             if (out->x[r] != e->out[r]) {
                 snprintf(what, sizeof(what), "x%d (%s) is 0x%lx, expected 0x%lx", r,
-                         r == 1 ? "label" : r < 6 ? "a word" : r == 6 ? "badge" : "passed slot",
+                         r == 1   ? "label"
+                         : r < 6  ? "a word"
+                         : r == 6 ? "badge"
+                                  : "passed slot",
                          out->x[r], e->out[r]);
                 fail(c, what);
                 return;

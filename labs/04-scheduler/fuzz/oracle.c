@@ -323,8 +323,9 @@ const char *check_what_it_wrote(const struct call *c, long result)
     if (c->kind == CALL_WAIT4 && result > 0 && c->arg[1] != 0 &&
         !child_status_allowed((int)result, *(const int *)c->arg[1])) {
         static char what[128];
-        snprintf(what, sizeof(what), "wait4 reaped pid %ld with status 0x%x, not what it ended with",
-                 result, *(const int *)c->arg[1]);
+        snprintf(what, sizeof(what),
+                 "wait4 reaped pid %ld with status 0x%x, not what it ended with", result,
+                 *(const int *)c->arg[1]);
         return what;
     }
     return NULL;

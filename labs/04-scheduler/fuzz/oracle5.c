@@ -20,8 +20,8 @@ static struct task_info others[64]; // what task_describe said at the start
 // What predict5 found, for check_what_it_wrote5 and apply5 (they come right after it, for
 // the same call, with the tables unchanged in between).
 static struct plan {
-    bool lookup_ok;            // the slot (and pass) checks pass: the call does something
-    const struct slot *via;    // the slot it names, if in use
+    bool lookup_ok;         // the slot (and pass) checks pass: the call does something
+    const struct slot *via; // the slot it names, if in use
     int via_slot;
     const struct slot *passed; // the capability it passes (a copy travels)
     struct slot passed_copy;   // ... as it was before the call
@@ -33,18 +33,18 @@ static struct plan {
     bool new_original;
     unsigned learned_id; // check_what_it_wrote5: the kernel's number for a new object
     // Messages.
-    int server;          // -1, or 0 (the server) / 1 (the full server) the message reaches
-    bool delivered;      // it reaches the server
-    uint64_t msg[8];     // x1..x5 sent
-    uint64_t badge;      // of the capability it goes through
-    struct peer *from;   // a receive: the peer whose message it takes
+    int server;        // -1, or 0 (the server) / 1 (the full server) the message reaches
+    bool delivered;    // it reaches the server
+    uint64_t msg[8];   // x1..x5 sent
+    uint64_t badge;    // of the capability it goes through
+    struct peer *from; // a receive: the peer whose message it takes
     struct peer *emfile[8];
-    int nemfile;         // passers woken with EMFILE first (no free slot)
-    bool notified;       // a receive: the bound notification's word instead
-    int notification;    // its object
-    bool drops_held;     // recv with a reply right held: its caller gets EPIPE
-    bool reply_half;     // reply_recv: the held (or lost) right is used
-    bool doomed;         // the doomed object goes: EIDRM
+    int nemfile;      // passers woken with EMFILE first (no free slot)
+    bool notified;    // a receive: the bound notification's word instead
+    int notification; // its object
+    bool drops_held;  // recv with a reply right held: its caller gets EPIPE
+    bool reply_half;  // reply_recv: the held (or lost) right is used
+    bool doomed;      // the doomed object goes: EIDRM
     int doomed_object;
 } plan;
 
@@ -597,8 +597,8 @@ static const char *check_new_slot(int s)
         for (int i = 0; i < MAX_OBJECTS; i++) {
             if (objects[i].live && objects[i].kernel_id == info.object && i != plan.new_object) {
                 snprintf(what, sizeof(what),
-                         "slot %d then holds object number %u, which another live object has",
-                         s, info.object);
+                         "slot %d then holds object number %u, which another live object has", s,
+                         info.object);
                 return what;
             }
         }
@@ -621,9 +621,8 @@ static const char *check_cap_info(uint64_t s, const struct cap_info *info)
     snprintf(what, sizeof(what),
              "cap_describe wrote {type %u, rights 0x%x, badge 0x%lx, object %u, original %u}, "
              "expected {type %u, rights 0x%x, badge 0x%lx, object %u, original %d}",
-             info->type, info->rights, info->badge, info->object, info->original,
-             o ? o->type : 0, t ? t->rights : 0, t ? t->badge : 0, o ? o->kernel_id : 0,
-             t ? t->original : 0);
+             info->type, info->rights, info->badge, info->object, info->original, o ? o->type : 0,
+             t ? t->rights : 0, t ? t->badge : 0, o ? o->kernel_id : 0, t ? t->original : 0);
     return what;
 }
 
@@ -758,8 +757,9 @@ static void apply_send(const struct call *c, long result, const struct regs *out
         doomed_done(plan.doomed_object);
         return;
     }
-    bool delivered = plan.delivered && (result == 0 || (c->kind == CALL_IPC_CALL &&
-                                                        (result == -EPIPE || result == -EMFILE)));
+    bool delivered =
+        plan.delivered &&
+        (result == 0 || (c->kind == CALL_IPC_CALL && (result == -EPIPE || result == -EMFILE)));
     if (!delivered)
         return;
     server_took(plan.server == 1, plan.msg, plan.badge, plan.passed);

@@ -28,20 +28,38 @@
 #include "fuzz.h"
 
 #define MAX_PEERS 24
-#define AWAIT_TRIES 20000  // sched_yields before a peer that never gets there is a failure
-#define DOOM_TRIES 200000  // the same for a doomer waiting for the fuzzer to block
+#define AWAIT_TRIES 20000 // sched_yields before a peer that never gets there is a failure
+#define DOOM_TRIES 200000 // the same for a doomer waiting for the fuzzer to block
 #define HASH_INIT 0x9e3779b97f4a7c15UL
 #define ERR_EXIT(e) (100 + (int)(e)) // a round that failed with -e
 #define STATUS(code) ((code) << 8)   // wait4's status for an exit with `code`
 #define GAVE_UP 3                    // a doomer's round: the fuzzer never blocked on it
 #define HELD_LOST_TOLD NHELD         // lost, and ipc_reply has said so (ESRCH)
 
-enum peer_kind { PK_SERVER, PK_FULL_SERVER, PK_SENDER, PK_PASSER, PK_CALLER, PK_FULL_CALLER,
-                 PK_DOOM_EP, PK_DOOM_NT, PK_WAITER, NKINDS };
-static const char *const kind_names[NKINDS] = {"server", "fullserver", "send",    "pass", "call",
-                                               "fullcall", "doom-ep",  "doom-nt", "wait"};
-enum peer_state { PS_FREE, PS_QUEUED, PS_HELD, PS_SAVED, PS_SERVING, PS_DOOMING, PS_WAITING,
-                  PS_SETTLED };
+enum peer_kind {
+    PK_SERVER,
+    PK_FULL_SERVER,
+    PK_SENDER,
+    PK_PASSER,
+    PK_CALLER,
+    PK_FULL_CALLER,
+    PK_DOOM_EP,
+    PK_DOOM_NT,
+    PK_WAITER,
+    NKINDS
+};
+static const char *const kind_names[NKINDS] = {"server",   "fullserver", "send",    "pass", "call",
+                                               "fullcall", "doom-ep",    "doom-nt", "wait"};
+enum peer_state {
+    PS_FREE,
+    PS_QUEUED,
+    PS_HELD,
+    PS_SAVED,
+    PS_SERVING,
+    PS_DOOMING,
+    PS_WAITING,
+    PS_SETTLED
+};
 
 const char *const held_names[NHELD] = {"none held", "held", "held, its caller's table full",
                                        "held, its caller killed"};
@@ -50,8 +68,8 @@ struct peer {
     int pid;
     enum peer_kind kind;
     enum peer_state state;
-    enum fixture inbox; // clients: where they send; servers: what they serve
-    int inbox_object;   // ... the object it was given a copy of
+    enum fixture inbox;         // clients: where they send; servers: what they serve
+    int inbox_object;           // ... the object it was given a copy of
     uint64_t seed, round, last; // the next message, and word 3 of it
     uint64_t badge;             // of the capability it sends with
     unsigned pass_rights;
@@ -217,9 +235,9 @@ static int client(enum peer_kind kind, uint64_t seed, unsigned long index)
         if (r != 0) {
             last = r < 0 ? (uint64_t)ERR_EXIT(-r) : 99;
         } else if (caller) {
-            uint64_t regs[8] = {0,           (uint64_t)reply.label, reply.w[0], reply.w[1],
-                                reply.w[2],  reply.w[3],            reply.badge,
-                                (uint64_t)reply.cap};
+            uint64_t regs[8] = {
+                0,          (uint64_t)reply.label, reply.w[0],         reply.w[1], reply.w[2],
+                reply.w[3], reply.badge,           (uint64_t)reply.cap};
             last = reply_fold(regs);
             if (reply.cap != CAP_NONE)
                 cap_delete((int)reply.cap); // so that the next lands in the same slot

@@ -15,33 +15,75 @@
 
 #define PAGE 4096UL
 
-enum pages_class { PG_ZERO, PG_ONE, PG_FEW, PG_MAX_PLUS_1, PG_HUGE, PG_MORE_THAN_FREE,
-                   PG_NO_SLOT, NPG };
-static const char *const pages_names[NPG] = {
-    "0", "1", "2 .. 8", "REGION_MAX_PAGES + 1", "2^20 .. 2^64 - 1",
-    "more than free memory", "1, and no slot free"};
+enum pages_class {
+    PG_ZERO,
+    PG_ONE,
+    PG_FEW,
+    PG_MAX_PLUS_1,
+    PG_HUGE,
+    PG_MORE_THAN_FREE,
+    PG_NO_SLOT,
+    NPG
+};
+static const char *const pages_names[NPG] = {"0",
+                                             "1",
+                                             "2 .. 8",
+                                             "REGION_MAX_PAGES + 1",
+                                             "2^20 .. 2^64 - 1",
+                                             "more than free memory",
+                                             "1, and no slot free"};
 
-enum rslot_class { RS_MINUS_ONE, RS_64, RS_NEGATIVE, RS_TRUNCATED, RS_EMPTY, RS_CONSOLE,
-                   RS_ENDPOINT, RS_ORIGINAL, RS_READ_ONLY, NRS };
-static const char *const rslot_names[NRS] = {
-    "-1", "64 and up", "below -1", "the region's slot + k * 2^32", "empty",
-    "0, the console (an endpoint)", "an endpoint original", "a region's original",
-    "a region's read-only copy"};
+enum rslot_class {
+    RS_MINUS_ONE,
+    RS_64,
+    RS_NEGATIVE,
+    RS_TRUNCATED,
+    RS_EMPTY,
+    RS_CONSOLE,
+    RS_ENDPOINT,
+    RS_ORIGINAL,
+    RS_READ_ONLY,
+    NRS
+};
+static const char *const rslot_names[NRS] = {"-1",
+                                             "64 and up",
+                                             "below -1",
+                                             "the region's slot + k * 2^32",
+                                             "empty",
+                                             "0, the console (an endpoint)",
+                                             "an endpoint original",
+                                             "a region's original",
+                                             "a region's read-only copy"};
 
-enum va_class { VA_ZERO, VA_UNALIGNED, VA_KERNEL, VA_ABOVE_USER, VA_TEXT, VA_STACK, VA_GUARD,
-                VA_FREE, VA_OVERLAP, NVA };
-static const char *const va_names[NVA] = {
-    "0 (the kernel picks)", "not page-aligned", "kernel", "at or above 2^39", "own code",
-    "own stack", "the stack guard", "above REGION_AREA, free", "overlapping a mapping"};
+enum va_class {
+    VA_ZERO,
+    VA_UNALIGNED,
+    VA_KERNEL,
+    VA_ABOVE_USER,
+    VA_TEXT,
+    VA_STACK,
+    VA_GUARD,
+    VA_FREE,
+    VA_OVERLAP,
+    NVA
+};
+static const char *const va_names[NVA] = {"0 (the kernel picks)",
+                                          "not page-aligned",
+                                          "kernel",
+                                          "at or above 2^39",
+                                          "own code",
+                                          "own stack",
+                                          "the stack guard",
+                                          "above REGION_AREA, free",
+                                          "overlapping a mapping"};
 
 enum flags_class { FL_ZERO, FL_WRITE, FL_BAD, NFL };
 static const char *const flags_names[NFL] = {"0", "REGION_MAP_WRITE", "bad bits"};
 
-enum unmap_class { UV_START, UV_MIDDLE, UV_NEVER, UV_ZERO, UV_UNALIGNED, UV_KERNEL, UV_TEXT,
-                   NUV };
+enum unmap_class { UV_START, UV_MIDDLE, UV_NEVER, UV_ZERO, UV_UNALIGNED, UV_KERNEL, UV_TEXT, NUV };
 static const char *const unmap_names[NUV] = {
-    "a mapping's start", "a mapping's middle", "never mapped", "0", "not page-aligned",
-    "kernel", "own code"};
+    "a mapping's start", "a mapping's middle", "never mapped", "0", "not page-aligned", "kernel",
+    "own code"};
 
 const struct call_info calls6[] = {
     {"region_create", SYS_region_create, 1, {{"pages", NPG, pages_names}}},
@@ -355,7 +397,8 @@ void apply6(const struct call *c, long result)
             int n = 0;
             for (int i = 0; i < st.nmaps; i++) {
                 if (st.via_copy[i])
-                    check_raw(region_unmap(st.map[i]), -EINVAL, "region_unmap of a revoked mapping");
+                    check_raw(region_unmap(st.map[i]), -EINVAL,
+                              "region_unmap of a revoked mapping");
                 else
                     st.map[n++] = st.map[i], st.via_copy[n - 1] = false;
             }

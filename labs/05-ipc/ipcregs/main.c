@@ -148,10 +148,11 @@ static void event(enum role role, int round, int ev, const char *name, long numb
             continue;
         lost++;
         slot_name(i, reg, sizeof(reg));
-        printf("ipcregs: FAIL %s: %s after %s (round %d): expected 0x%lx%s, got 0x%lx", role_names[role],
-               reg, name, round, expect[i],
-               i == 0 ? " (the result)" : i <= 7 && outputs == MESSAGE ? " (received)"
-                                                                       : " (kept)",
+        printf("ipcregs: FAIL %s: %s after %s (round %d): expected 0x%lx%s, got 0x%lx",
+               role_names[role], reg, name, round, expect[i],
+               i == 0                         ? " (the result)"
+               : i <= 7 && outputs == MESSAGE ? " (received)"
+                                              : " (kept)",
                got.x[i]);
         print_whose(got.x[i]);
         printf("\n");
@@ -206,8 +207,7 @@ static int partner(void)
         event(PARTNER, round, 2, "ipc_send", SYS_ipc_send, args, 7, 0, UNDEFINED, out);
         args[0] = PARTNER_EP;
         message_out(out, M_CALL2, round, badge_main());
-        event(PARTNER, round, 3, "ipc_recv (another call)", SYS_ipc_recv, args, 1, 0, MESSAGE,
-              out);
+        event(PARTNER, round, 3, "ipc_recv (another call)", SYS_ipc_recv, args, 1, 0, MESSAGE, out);
         message_args(args, 0, M_REPLY2, round);
         event(PARTNER, round, 4, "ipc_reply", SYS_ipc_reply, args, 7, 0, UNDEFINED, out);
     }
@@ -231,8 +231,8 @@ int main(int argc, char **argv)
     unsigned long nbadge = (mix64(seed ^ 0x333) & 0xffffffffffUL) | 4;
     int n_signal = cap_mint(n, RIGHT_SEND, nbadge);
     if (!expect_true(ep > 0 && ep3 > 0 && n > 0 && ep_main > 0 && ep_partner > 0 && n_signal > 0,
-                     "six capabilities to set up with, got %d %d %d %d %d %d", ep, ep3, n,
-                     ep_main, ep_partner, n_signal))
+                     "six capabilities to set up with, got %d %d %d %d %d %d", ep, ep3, n, ep_main,
+                     ep_partner, n_signal))
         return 1;
     long caps[] = {SLOT_CONSOLE, ep, ep_partner};
     char seed_text[24];
@@ -252,8 +252,8 @@ int main(int argc, char **argv)
         args[0] = (uint64_t)n;
         event(MAIN, round, 2, "notify_poll", SYS_notify_poll, args, 1, (long)nbadge, KEPT, out);
         args[0] = (uint64_t)ep3;
-        event(MAIN, round, 3, "ipc_nbrecv (nobody sends: EAGAIN)", SYS_ipc_nbrecv, args, 1,
-              -EAGAIN, UNDEFINED, out);
+        event(MAIN, round, 3, "ipc_nbrecv (nobody sends: EAGAIN)", SYS_ipc_nbrecv, args, 1, -EAGAIN,
+              UNDEFINED, out);
         message_args(args, ep_main, M_CALL1, round);
         message_out(out, M_REPLY1, round, 0);
         event(MAIN, round, 4, "ipc_call", SYS_ipc_call, args, 7, 0, MESSAGE, out);
@@ -264,8 +264,8 @@ int main(int argc, char **argv)
         event(MAIN, round, 6, "ipc_recv", SYS_ipc_recv, args, 1, 0, MESSAGE, out);
         message_args(args, ep_main, M_CALL2, round);
         message_out(out, M_REPLY2, round, 0);
-        event(MAIN, round, 7, "ipc_call (answered by ipc_reply)", SYS_ipc_call, args, 7, 0,
-              MESSAGE, out);
+        event(MAIN, round, 7, "ipc_call (answered by ipc_reply)", SYS_ipc_call, args, 7, 0, MESSAGE,
+              out);
     }
     struct ipc_msg m = message(0, 0, 0, 0, 0), reply;
     ipc_call(ep_main, &m, &reply);
