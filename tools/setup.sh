@@ -55,6 +55,8 @@ want_grade_python() {
     "$py" -c "import xdist" 2>/dev/null ||
         { missing_pkgs="$missing_pkgs python3-pytest-xdist"; missing_what="$missing_what pytest-xdist"; }
 }
+# qemu-aarch64 runs Keel's user programs as Linux processes: the graders' Linux oracle (lab 7 on).
+want_linux_oracle() { want qemu-aarch64 qemu-user; }
 want_disk_tools() {
     want mcopy mtools
     want mkfs.fat dosfstools
@@ -68,8 +70,9 @@ collect() {
     build) want_build ;;
     qemu) want_build; want_qemu ;;
     gdb) want_gdb ;;
-    grade|all) want_build; want_qemu; want_gdb; want_grade_python; want_disk_tools ;;
-    ci) want_build; want_qemu; want_gdb; want_grade_python; want_disk_tools
+    grade|all) want_build; want_qemu; want_gdb; want_grade_python; want_disk_tools
+        want_linux_oracle ;;
+    ci) want_build; want_qemu; want_gdb; want_grade_python; want_disk_tools; want_linux_oracle
         want clang-format clang-format ;;
     *) echo "setup.sh: unknown --need '$need' (build, qemu, gdb, grade, ci)" >&2; exit 2 ;;
     esac

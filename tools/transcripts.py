@@ -760,7 +760,7 @@ def run_sh(run, where):
             commands[-1] = (commands[-1][0] + "\n" + line, commands[-1][1])  # continued
         else:
             commands.append((line[2:], True) if line.startswith("$ ") else (line, False))
-    env = dict(release_tool.clean_environment(), LC_ALL="C")
+    env = dict(release_tool.clean_environment(), LC_ALL="C", COLUMNS="80")
     for number, (command, shown) in enumerate(commands, 1):
         try:
             result = subprocess.run(["bash", "-c", command], cwd=run.tree, env=env,
