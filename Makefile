@@ -86,8 +86,10 @@ COMMON_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -fno-pie -fno-
                  -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
                  -fno-asynchronous-unwind-tables \
                  -Og -g -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+# The kernel includes a server's protocol (user/include/proto/NAME.h) where it is that
+# server's client (lab 7's VFS); a protocol header includes "ipc.h", hence kernel/uapi.
 KCFLAGS := $(COMMON_CFLAGS) -fno-inline-functions-called-once -DLAB=$(LAB) \
-           -Ikernel
+           -Ikernel -Ikernel/uapi -Iuser/include
 # Code that runs before the MMU is on sees all memory as Device memory, where an unaligned
 # access faults (Arm ARM B2.5.2), so it must never be compiled to one.
 KBOOT_CFLAGS := $(KCFLAGS) -mstrict-align -fno-tree-loop-distribute-patterns

@@ -18,10 +18,13 @@
 #define EFAULT 14       // bad address
 #define EBUSY 16        // device or resource busy
 #define EEXIST 17       // exists
+#define EXDEV 18        // cross-device link (rename across file systems)
 #define ENOTDIR 20      // not a directory
 #define EISDIR 21       // is a directory
 #define EINVAL 22       // invalid argument
+#define ENFILE 23       // too many open files in the system (a server's table is full)
 #define EMFILE 24       // too many open files
+#define EFBIG 27        // file too large
 #define ENOSPC 28       // no space left
 #define ESPIPE 29       // illegal seek
 #define EPIPE 32        // broken pipe

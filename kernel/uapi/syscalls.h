@@ -7,6 +7,24 @@
 #ifndef KEEL_SYSCALLS_H
 #define KEEL_SYSCALLS_H
 
+// Files (lab 7): Linux's numbers; kernel/uapi/fs.h has their flags and structures.
+#define SYS_getcwd 17
+#define SYS_dup 23
+#define SYS_dup3 24
+#define SYS_mkdirat 34
+#define SYS_unlinkat 35
+#define SYS_renameat 38
+#define SYS_chdir 49
+#define SYS_openat 56
+#define SYS_close 57
+#define SYS_pipe2 59
+#define SYS_getdents64 61
+#define SYS_lseek 62
+#define SYS_newfstatat 79
+#define SYS_fstat 80
+#define SYS_fsync 82
+#define SYS_prlimit64 261 // RLIMIT_NOFILE only
+
 #define SYS_read 63
 #define SYS_write 64
 #define SYS_exit 93

@@ -109,6 +109,38 @@ int region_unmap(unsigned long va);
 int region_revoke(int slot);
 #endif
 
+#if LAB >= 7
+// --- Files, directories and pipes (lab 7; user/lib/file.c, docs/syscalls.md "Files") -------
+// Linux's calls with Linux's numbers, flags and structures ("fs.h" is kernel/uapi/fs.h);
+// like every wrapper here they return the result or -errno (there is no errno variable).
+#include "fs.h"
+
+int openat(int dirfd, const char *path, int flags, unsigned mode);
+int open(const char *path, int flags, unsigned mode); // openat(AT_FDCWD, ...)
+int close(int fd);
+long lseek(int fd, long offset, int whence);
+int fstat(int fd, struct stat *st);
+int fstatat(int dirfd, const char *path, struct stat *st, int flags);
+int stat(const char *path, struct stat *st);
+long getdents64(int fd, void *buf, size_t len);
+int mkdirat(int dirfd, const char *path, unsigned mode);
+int mkdir(const char *path, unsigned mode);
+int unlinkat(int dirfd, const char *path, int flags);
+int unlink(const char *path);
+int rmdir(const char *path);
+int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+int rename(const char *oldpath, const char *newpath);
+int dup(int fd);
+int dup2(int fd, int newfd); // dup3 with no flags, but dup2(fd, fd) checks fd and returns it
+int dup3(int fd, int newfd, int flags);
+int pipe2(int fds[2], int flags);
+int pipe(int fds[2]);
+int chdir(const char *path);
+long getcwd(char *buf, size_t size); // Linux's raw call: the length with its NUL
+int fsync(int fd);
+int prlimit64(int pid, int resource, const struct rlimit64 *new_limit, struct rlimit64 *old);
+#endif
+
 // Reads the PMU's instruction counter (kernel enables it for EL0; counts only with QEMU's
 // -icount shift=0).
 static inline uint64_t instructions(void)

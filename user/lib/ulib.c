@@ -86,7 +86,8 @@ const char *errno_name(long err)
         {ESPIPE, "ESPIPE"},   {EPIPE, "EPIPE"},
         {ERANGE, "ERANGE"},   {ENAMETOOLONG, "ENAMETOOLONG"},
         {ENOSYS, "ENOSYS"},   {ENOTEMPTY, "ENOTEMPTY"},
-        {EIDRM, "EIDRM"},
+        {EIDRM, "EIDRM"},     {EXDEV, "EXDEV"},
+        {ENFILE, "ENFILE"},   {EFBIG, "EFBIG"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].number == -err || names[i].number == err)
