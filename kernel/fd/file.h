@@ -26,11 +26,11 @@ struct pipe;
 
 struct file {
     enum file_kind kind;
-    int refs;       // fds (of all tasks) and cwds that point here
-    unsigned flags; // openat's O_ACCMODE and O_APPEND bits, as opened
-    struct pipe *pipe;    // PIPE_*: the pipe
-    uint64_t handle;      // VFS: the server's handle
-    uint32_t mode;        // VFS: S_IF* of the node, as opened
+    int refs;          // fds (of all tasks) and cwds that point here
+    unsigned flags;    // openat's O_ACCMODE and O_APPEND bits, as opened
+    struct pipe *pipe; // PIPE_*: the pipe
+    uint64_t handle;   // VFS: the server's handle
+    uint32_t mode;     // VFS: S_IF* of the node, as opened
 };
 
 // A new file of `kind` with one reference, or NULL (out of kernel memory).

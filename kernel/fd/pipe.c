@@ -51,8 +51,8 @@ long pipe_create(struct file **read_end, struct file **write_end)
             w->kind = FILE_CONSOLE, file_put(w);
         return -ENOMEM;
     }
-    *p = (struct pipe){.buffer = phys_to_virt(frame), .frame = frame,
-                       .read_open = true, .write_open = true};
+    *p = (struct pipe){
+        .buffer = phys_to_virt(frame), .frame = frame, .read_open = true, .write_open = true};
     r->pipe = w->pipe = p;
     *read_end = r;
     *write_end = w;

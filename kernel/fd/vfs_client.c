@@ -185,25 +185,31 @@ static long path_in(uint64_t user_path, uint64_t offset)
     return n;
 }
 
+// Starts a request: the turn taken.  0, or -EIO (no server was ever started: the boot
+// archive had none), -EDEADLK (the server itself: it would call itself and wait for ever),
+// -EINTR.
+static long begin(bool even_if_killed)
+{
+    if (server == NULL) {
+        report_unreachable(-ENOENT);
+        return -EIO;
+    }
+    if (current == server)
+        return -EDEADLK;
+    return take_turn(even_if_killed) ? 0 : -EINTR;
+}
+
 // Starts a request that carries one path: the turn taken, the path in the buffer.  Its
 // length, or -errno (and no turn held).
 static long begin_with_path(uint64_t user_path)
 {
-    if (current == server)
-        return -EDEADLK; // it would call itself, and wait for ever
-    if (!take_turn(false))
-        return -EINTR;
+    long err = begin(false);
+    if (err < 0)
+        return err;
     long n = path_in(user_path, 0);
     if (n < 0)
         end_turn();
     return n;
-}
-
-static long begin(bool even_if_killed)
-{
-    if (current == server)
-        return -EDEADLK;
-    return take_turn(even_if_killed) ? 0 : -EINTR;
 }
 
 // --- the calls --------------------------------------------------------------------------

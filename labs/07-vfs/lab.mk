@@ -23,3 +23,7 @@ USER_HDRS += \
 	user/include/proto/vfs.h
 
 LAB_DOCS +=
+
+# The benchmark (handout 7, "Measuring"), compiled -O2 as lab 6's is.
+USER_PROGS += labs/07-vfs/vfsbench.c
+FAST_SRCS += labs/07-vfs/vfsbench.c
