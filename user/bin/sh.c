@@ -207,8 +207,8 @@ static int open_redirection(const char *path, int for_output, int append)
     //| return -ENOSYS;
     // END SOLUTION
 }
-
 // BEGIN SOLUTION LAB 7
+
 // Points the shell's `fd` (0 or 1) at `source`, first keeping the old one at `saved`.
 // Returns 0, or -errno with nothing changed.
 static int wire_fd(int fd, int source, int saved)
