@@ -167,7 +167,10 @@ static int parse_pipeline(char **words, int n, struct stage *stages, int max)
     struct stage s = {&words[0], NULL, NULL, 0};
     for (int i = 0; i <= n; i++) {
         const char *w = words[i];
-        if (i < n && (w[0] == '<' || w[0] == '>')) {
+        if (i < n && w[0] == '&') {
+            printf("sh: '&' belongs at the end of the line\n");
+            return -1;
+        } else if (i < n && (w[0] == '<' || w[0] == '>')) {
             if (take_redirection(words, n, &i, &s) < 0)
                 return -1;
         } else if (i < n && w[0] != '|') {

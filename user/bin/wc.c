@@ -87,10 +87,13 @@ static int number_width(char **names, int n)
     int minimum = 1;
     for (int i = 0; i < n; i++) {
         struct stat st;
-        int err = strcmp(names[i], "-") == 0 ? fstat(0, &st) : stat(names[i], &st);
-        if (err < 0)
+        int is_stdin = strcmp(names[i], "-") == 0;
+        int err = is_stdin ? fstat(0, &st) : stat(names[i], &st);
+        if (err < 0 && is_stdin)
+            minimum = 7; // a stdin that cannot say what it is: no regular file, then
+        else if (err < 0)
             continue; // counting it will fail and say why
-        if (S_ISREG(st.st_mode))
+        else if (S_ISREG(st.st_mode))
             total += st.st_size;
         else
             minimum = 7;
