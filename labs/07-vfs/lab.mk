@@ -27,3 +27,15 @@ LAB_DOCS +=
 # The benchmark (handout 7, "Measuring"), compiled -O2 as lab 6's is.
 USER_PROGS += labs/07-vfs/vfsbench.c
 FAST_SRCS += labs/07-vfs/vfsbench.c
+
+# The file tools (each runs on Linux too: `qemu-aarch64 build/lab7/user/cat.elf FILE`); the
+# shell's redirection and pipes are in user/bin/sh.c, which lab 4 adds, under LAB >= 7.
+USER_PROGS += \
+	user/bin/cat.c \
+	user/bin/cp.c \
+	user/bin/echo.c \
+	user/bin/ls.c \
+	user/bin/mkdir.c \
+	user/bin/rm.c \
+	user/bin/rmdir.c \
+	user/bin/wc.c
