@@ -11,3 +11,8 @@ USER_HDRS += \
 	user/include/proto/vfs.h
 
 LAB_DOCS +=
+
+# This lab's test programs (grade/test_lab07_vfs.py runs them).  fstest uses only Linux's
+# calls: the grader also runs it as a Linux process under qemu-aarch64, the oracle.
+USER_PROGS += \
+	labs/07-vfs/fstest.c
