@@ -16,3 +16,5 @@ LAB_DOCS +=
 # calls: the grader also runs it as a Linux process under qemu-aarch64, the oracle.
 USER_PROGS += \
 	labs/07-vfs/fstest.c
+USER_PROGS += \
+	labs/07-vfs/pipetest.c
