@@ -10,11 +10,12 @@ USER_LIB_SRCS += \
 USER_HDRS += \
 	user/include/proto/vfs.h
 
-LAB_DOCS +=
-
 # This lab's test programs (grade/test_lab07_vfs.py runs them).  fstest uses only Linux's
-# calls: the grader also runs it as a Linux process under qemu-aarch64, the oracle.
+# calls: the grader also runs it as a Linux process under qemu-aarch64, the oracle whose
+# output Keel's must equal.  pipetest and leaktest use Keel's spawn and counts.
 USER_PROGS += \
-	labs/07-vfs/fstest.c
-USER_PROGS += \
-	labs/07-vfs/pipetest.c
+	labs/07-vfs/fstest.c \
+	labs/07-vfs/pipetest.c \
+	labs/07-vfs/leaktest.c
+
+LAB_DOCS +=
