@@ -777,6 +777,37 @@ static void clean_up(void)
     show_stat("clean: stat test directory", dir_name);
 }
 
+static void test_directory(void)
+{
+    start();
+    show_cwd("getcwd in the test directory");
+}
+
+// The groups in the order they run: each relies on what the ones before it left.
+static const struct group {
+    const char *name;
+    void (*run)(void);
+} groups[] = {
+    {"test directory", test_directory},
+    {"files", files},
+    {"seeking", seeking},
+    {"open flags", open_flags},
+    {"directories", directories},
+    {"opening directories", opening_directories},
+    {"at calls", at_calls},
+    {"listings", listings},
+    {"dup", duplicates},
+    {"rename", renames},
+    {"unlink", unlinks},
+    {"long names", long_names},
+    {"bad descriptors", bad_descriptors},
+    {"pipes", pipes},
+    {"descriptor limit", descriptor_limit},
+    {"big file", big_file},
+    {"working directory", working_directory},
+    {"clean up", clean_up},
+};
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -786,25 +817,10 @@ int main(int argc, char **argv)
     seed = hash_text(argv[1]);
     snprintf(dir_name, sizeof(dir_name), "fst-%s", argv[1]);
     printf("fstest: nonce %s\n", argv[1]);
-    start();
-    show_cwd("getcwd in the test directory");
-    files();
-    seeking();
-    open_flags();
-    directories();
-    opening_directories();
-    at_calls();
-    listings();
-    duplicates();
-    renames();
-    unlinks();
-    long_names();
-    bad_descriptors();
-    pipes();
-    descriptor_limit();
-    big_file();
-    working_directory();
-    clean_up();
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+        printf("== %s\n", groups[i].name); // the grader names a handout section per group
+        groups[i].run();
+    }
     printf("fstest: done\n");
     return 0;
 }
