@@ -37,8 +37,13 @@ static uint64_t pattern_word(uint64_t seed, uint64_t i)
 // O_CLOEXEC so that the child does not get a copy of it.  Returns the pid or -errno.
 static int spawn_with_stdout(int fd, char **argv)
 {
-    expect_result("dup3 of fd 1 to park it", dup3(1, SAVED_STDOUT, O_CLOEXEC), SAVED_STDOUT);
-    expect_result("dup3 of the pipe to fd 1", dup3(fd, 1, 0), 1);
+    // Without both dup3s the child would write to the console: never spawn it then.
+    if (!expect_result("dup3 of fd 1 to park it", dup3(1, SAVED_STDOUT, O_CLOEXEC), SAVED_STDOUT))
+        return -EBADF;
+    if (!expect_result("dup3 of the pipe to fd 1", dup3(fd, 1, 0), 1)) {
+        close(SAVED_STDOUT);
+        return -EBADF;
+    }
     int pid = spawn(argv[0], argv);
     dup3(SAVED_STDOUT, 1, 0);
     close(SAVED_STDOUT);
@@ -116,7 +121,8 @@ static int mib_writer(uint64_t seed)
 static void mib(uint64_t seed)
 {
     int fds[2];
-    expect_result("pipe2 O_CLOEXEC", pipe2(fds, O_CLOEXEC), 0);
+    if (!expect_result("pipe2 O_CLOEXEC", pipe2(fds, O_CLOEXEC), 0))
+        return;
     char seed_text[24];
     snprintf(seed_text, sizeof(seed_text), "%lu", seed);
     char *argv[] = {"pipetest", "mib-writer", seed_text, NULL};
@@ -165,7 +171,8 @@ static void eof(void)
 {
     int fds[2];
     char small[16];
-    expect_result("pipe2", pipe2(fds, 0), 0);
+    if (!expect_result("pipe2", pipe2(fds, 0), 0))
+        return;
     expect_result("write 3 bytes", write(fds[1], "abc", 3), 3);
     expect_result("close the only write end", close(fds[1]), 0);
     expect_result("read what was left before the end", read(fds[0], small, sizeof(small)), 3);
@@ -173,7 +180,8 @@ static void eof(void)
     expect_result("read at the end again", read(fds[0], small, sizeof(small)), 0);
     close(fds[0]);
 
-    expect_result("pipe2", pipe2(fds, 0), 0);
+    if (!expect_result("pipe2", pipe2(fds, 0), 0))
+        return;
     char parent[16], w[16], r[16];
     snprintf(parent, sizeof(parent), "%d", getpid());
     snprintf(w, sizeof(w), "%d", fds[1]);
@@ -208,13 +216,15 @@ static int epipe_child(int parent)
 static void epipe(void)
 {
     int fds[2];
-    expect_result("pipe2", pipe2(fds, 0), 0);
+    if (!expect_result("pipe2", pipe2(fds, 0), 0))
+        return;
     expect_result("close the only read end", close(fds[0]), 0);
     expect_result("write with no reader", write(fds[1], "x", 1), -EPIPE);
     expect_result("write with no reader again", write(fds[1], "x", 1), -EPIPE);
     close(fds[1]);
 
-    expect_result("pipe2", pipe2(fds, 0), 0);
+    if (!expect_result("pipe2", pipe2(fds, 0), 0))
+        return;
     char parent[16];
     snprintf(parent, sizeof(parent), "%d", getpid());
     char *argv[] = {"pipetest", "epipe-child", parent, NULL};
@@ -301,7 +311,8 @@ static void full(uint64_t seed)
 {
     static uint64_t block[PIPE_BUF / 8];
     int fds[2], pids[2];
-    expect_result("pipe2 O_CLOEXEC", pipe2(fds, O_CLOEXEC), 0);
+    if (!expect_result("pipe2 O_CLOEXEC", pipe2(fds, O_CLOEXEC), 0))
+        return;
     char seed_text[24];
     snprintf(seed_text, sizeof(seed_text), "%lu", seed);
     char *argv1[] = {"pipetest", "full-writer", seed_text, "1", NULL};
