@@ -436,6 +436,11 @@ NOT_FUZZABLE_IN = {
     "devmem_map": {"EPERM", "ok"},
 }
 NOT_FUZZED = {"exit", "exit_group"}  # the fuzzer must live to report
+# Lab 7's file calls: numbers in use (never ENOSYS), but the fuzzer does not make them yet;
+# their errors are checked against Linux by lab 7's grader instead (an open item: issue 13).
+NOT_FUZZED |= {"getcwd", "dup", "dup3", "mkdirat", "unlinkat", "renameat", "chdir", "openat",
+               "close", "pipe2", "getdents64", "lseek", "newfstatat", "fstat", "fsync",
+               "prlimit64"}
 LATER_NUMBERS = {5: {129} | set(range(501, 523))}  # calls a later lab adds, when the table
                                                    # does not say "(lab N)" beside the name
 # The fuzzer reports spawn with capabilities (x2, x3) on its own line.

@@ -112,3 +112,14 @@ void archive_list(void)
         cpio_walk(archives[i].data, archives[i].size, print_name, NULL, NULL, NULL);
     printf("\n");
 }
+
+int archive_count(void)
+{
+    return narchives;
+}
+
+void archive_get(int i, const uint8_t **data, size_t *size)
+{
+    *data = archives[i].data;
+    *size = archives[i].size;
+}

@@ -16,6 +16,11 @@ void archive_init(void);
 // Finds file `name`.  Returns 0 and sets *data/*size, or -ENOENT.
 int archive_find(const char *name, const uint8_t **data, size_t *size);
 
+// The archives themselves, the one from archive= first (lab 7: the VFS server's ramfs
+// starts with their files).  Each is a whole cpio archive, its trailer included.
+int archive_count(void);
+void archive_get(int i, const uint8_t **data, size_t *size);
+
 // Prints the names of the files (at boot, so that you know what the shell can run).
 void archive_list(void);
 

@@ -21,6 +21,10 @@
 #include "platform/virt/board.h"
 #include "platform/virt/power.h"
 #include "task/task.h"
+#include "uapi/errno.h"
+#if LAB >= 7
+#include "fd/vfs_client.h"
+#endif
 
 static void give(struct task *t, long slot, struct kobject *o, unsigned rights, bool original)
 {
@@ -54,6 +58,30 @@ static void run_until_serving(struct task *first, struct task *server)
     sched_enqueue(first);
 }
 
+#if LAB >= 7
+// The VFS server (lab 7), pid 3, once the console serves: it prints as it seeds its ramfs
+// from the boot archive.  kernel/fd/vfs_client.c gives it what it needs.
+static void start_vfs(struct task *first)
+{
+    static char *argv[] = {"vfs", NULL};
+    int pid = task_spawn("vfs", 1, argv, NULL);
+    if (pid == -ENOENT) {
+        printf("keel: no VFS server in the boot archive; file calls fail with EIO\n");
+        return;
+    }
+    if (pid < 0) {
+        printf("keel: cannot start the VFS server (error %d); powering off\n", pid);
+        power_exit(1);
+    }
+    struct task *vfs = task_by_pid(pid);
+    if (vfs_client_start(vfs, first) != 0) {
+        printf("keel: out of memory while starting the VFS server; powering off\n");
+        power_exit(1);
+    }
+    run_until_serving(first, vfs);
+}
+#endif
+
 void boot_servers_start(struct task *first)
 {
     static char *argv[] = {"console", NULL};
@@ -81,4 +109,7 @@ void boot_servers_start(struct task *first)
     give(console, CONSOLE_SLOT_BUFFER, buffer.object, buffer.rights, false);
 #endif
     run_until_serving(first, console);
+#if LAB >= 7
+    start_vfs(first);
+#endif
 }

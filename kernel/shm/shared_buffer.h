@@ -27,6 +27,10 @@ long shared_buffer_from_user(struct shared_buffer *b, uint64_t offset, uint64_t 
                              size_t len);
 // The other way: buffer bytes to the current task's memory.
 long shared_buffer_to_user(struct shared_buffer *b, uint64_t offset, uint64_t user_dst, size_t len);
+// The same between the buffer and kernel memory (lab 7: paths, the boot archive).
+void shared_buffer_from_kernel(struct shared_buffer *b, uint64_t offset, const void *src,
+                               size_t len);
+void shared_buffer_to_kernel(struct shared_buffer *b, uint64_t offset, void *dst, size_t len);
 // The capability a message carries to hand the buffer to a server, with `rights`.
 struct cap shared_buffer_cap(const struct shared_buffer *b, unsigned rights);
 

@@ -50,6 +50,24 @@ static long (*const syscall_table[SYSCALL_TABLE_SIZE])(struct trapframe *) = {
     [SYS_region_unmap] = sys_region_unmap,
     [SYS_region_revoke] = sys_region_revoke,
 #endif
+#if LAB >= 7
+    [SYS_getcwd] = sys_getcwd,
+    [SYS_dup] = sys_dup,
+    [SYS_dup3] = sys_dup3,
+    [SYS_mkdirat] = sys_mkdirat,
+    [SYS_unlinkat] = sys_unlinkat,
+    [SYS_renameat] = sys_renameat,
+    [SYS_chdir] = sys_chdir,
+    [SYS_openat] = sys_openat,
+    [SYS_close] = sys_close,
+    [SYS_pipe2] = sys_pipe2,
+    [SYS_getdents64] = sys_getdents64,
+    [SYS_lseek] = sys_lseek,
+    [SYS_newfstatat] = sys_newfstatat,
+    [SYS_fstat] = sys_fstat,
+    [SYS_fsync] = sys_fsync,
+    [SYS_prlimit64] = sys_prlimit64,
+#endif
 };
 
 void syscall_dispatch(struct trapframe *tf)

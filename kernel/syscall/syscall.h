@@ -62,4 +62,25 @@ long sys_region_unmap(struct trapframe *tf);
 long sys_region_revoke(struct trapframe *tf);
 #endif
 
+#if LAB >= 7
+// kernel/fd/sys_fd.c: calls on an fd
+long sys_close(struct trapframe *tf);
+long sys_dup(struct trapframe *tf);
+long sys_dup3(struct trapframe *tf);
+long sys_pipe2(struct trapframe *tf);
+long sys_lseek(struct trapframe *tf);
+long sys_fstat(struct trapframe *tf);
+long sys_getdents64(struct trapframe *tf);
+long sys_fsync(struct trapframe *tf);
+long sys_prlimit64(struct trapframe *tf);
+// kernel/fd/sys_path.c: calls on a path
+long sys_openat(struct trapframe *tf);
+long sys_newfstatat(struct trapframe *tf);
+long sys_mkdirat(struct trapframe *tf);
+long sys_unlinkat(struct trapframe *tf);
+long sys_renameat(struct trapframe *tf);
+long sys_chdir(struct trapframe *tf);
+long sys_getcwd(struct trapframe *tf);
+#endif
+
 #endif

@@ -19,6 +19,9 @@
 #if LAB >= 6
 #include "shm/region.h"
 #endif
+#if LAB >= 7
+#include "fd/fdtable.h"
+#endif
 
 // When pid 1 ends, so does Keel: nothing is left to start programs.
 static void first_task_ended(int status)
@@ -35,6 +38,9 @@ void task_exit(int status)
     struct task *t = current;
     if (t->pid == 1)
         first_task_ended(status);
+#if LAB >= 7
+    fds_release(t); // its files: the last close of each tells the VFS server (IPC, so first)
+#endif
 #if LAB >= 5
     ipc_task_exit(t); // its reply rights and capabilities: waiters wake with errors
 #endif

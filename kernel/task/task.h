@@ -23,6 +23,9 @@
 #include "ipc/cap.h"
 #include "ipc/ipc.h"
 #endif
+#if LAB >= 7
+#include "fd/fdtable.h"
+#endif
 
 #define NTASKS 64 // slots in the task table; slot 0 is the idle task
 #define TASK_NAME_MAX 16
@@ -67,6 +70,9 @@ struct task {
 #if LAB >= 5
     struct task_caps caps; // kernel/ipc/cap.h
     struct task_ipc ipc;   // kernel/ipc/ipc.h
+#endif
+#if LAB >= 7
+    struct task_fds fds; // kernel/fd/fdtable.h
 #endif
 };
 

@@ -29,6 +29,7 @@
 #define ESPIPE 29       // illegal seek
 #define EPIPE 32        // broken pipe
 #define ERANGE 34       // result out of range
+#define EDEADLK 35      // the call would wait for itself (lab 7: a server's own file call)
 #define ENAMETOOLONG 36 // name too long
 #define ENOSYS 38       // no such system call
 #define ENOTEMPTY 39    // directory not empty

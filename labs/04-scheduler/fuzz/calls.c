@@ -324,6 +324,14 @@ static const uint64_t numbers_in_use[] = {
     SYS_region_create, SYS_region_map,      SYS_region_unmap,
     SYS_region_revoke,
 #endif
+#if LAB >= 7
+    SYS_getcwd,        SYS_dup,             SYS_dup3,
+    SYS_mkdirat,       SYS_unlinkat,        SYS_renameat,
+    SYS_chdir,         SYS_openat,          SYS_close,
+    SYS_pipe2,         SYS_getdents64,      SYS_lseek,
+    SYS_newfstatat,    SYS_fstat,           SYS_fsync,
+    SYS_prlimit64,
+#endif
 };
 #define NUMBERS_IN_USE (sizeof(numbers_in_use) / sizeof(numbers_in_use[0]))
 

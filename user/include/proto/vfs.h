@@ -77,10 +77,11 @@ struct vfs_stat {
 
 // The server's slots when it starts (the kernel fills them; its slot 0 is its console).
 #define VFS_SLOT_ENDPOINT 1 // the endpoint clients call (original: all rights)
-#define VFS_SLOT_BUFFER 2   // the kernel's buffer, a region (map-read, map-write): the server
-                            // attaches it for BADGE_KERNEL before it serves anything
-#define VFS_SLOT_ARCHIVE 3  // a copy of the boot archive (cpio newc), read-only: the files
-                            // the ramfs starts with
+// The kernel's buffer, a region (map-read, map-write): the server attaches it for
+// BADGE_KERNEL before it serves anything.
+#define VFS_SLOT_BUFFER 2
+// A copy of the boot archive (cpio newc), read-only: the files the ramfs starts with.
+#define VFS_SLOT_ARCHIVE 3
 
 // pid 1's slot with a send capability (with grant, for VFS_ATTACH) to the server, unbadged:
 // it may mint badged copies for the programs it starts.
