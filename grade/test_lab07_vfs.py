@@ -466,8 +466,8 @@ MOTD_SOURCE = os.path.join(ROOT, "labs", "04-scheduler", "motd.txt")
 def wc_counts(out):
     """ADJUST: wc's line, as coreutils prints it for standard input: lines, words, bytes (any
     spacing)."""
-    numbers = re.findall(r"\d+", out)
-    return tuple(int(n) for n in numbers[:3]) if len(numbers) >= 3 else None
+    line = re.search(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s*$", out, re.M)
+    return tuple(int(n) for n in line.groups()) if line else None
 
 
 def counts_of(text):

@@ -273,15 +273,22 @@ static int full_writer(uint64_t seed, uint64_t id)
     return 0;
 }
 
-// Reads exactly PIPE_BUF bytes (a read may return less); returns 0 at end of file.
+// Reads exactly PIPE_BUF bytes in reads of random sizes, yielding after each, so that the
+// writers run while the pipe has a little room: a writer that put in a piece of a block as
+// room appeared would be found out, since the other writer's bytes would land in the middle
+// of the block.  Returns 0 at end of file.
 static long read_block(int fd, char *out)
 {
     long got = 0;
     while (got < PIPE_BUF) {
-        long n = read(fd, out + got, PIPE_BUF - got);
+        long want = 1 + (long)rng_below(1500);
+        if (want > PIPE_BUF - got)
+            want = PIPE_BUF - got;
+        long n = read(fd, out + got, want);
         if (n <= 0)
             return got ? got : n;
         got += n;
+        yield();
     }
     return got;
 }
@@ -322,6 +329,7 @@ static void full(uint64_t seed)
     close(fds[1]);
     if (wait_until_blocked(pids, 2, "both writers blocked on the full pipe"))
         printf("pipetest: full: both writers blocked; draining\n");
+    rng_seed(seed ^ 0x3333);
     uint64_t next_seq[3] = {0, 0, 0};
     int blocks = 0, good = 0;
     long n;
