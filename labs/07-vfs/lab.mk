@@ -22,6 +22,14 @@ USER_LIB_SRCS += \
 USER_HDRS += \
 	user/include/proto/vfs.h
 
+# This lab's test programs (grade/test_lab07_vfs.py runs them).  fstest uses only Linux's
+# calls: the grader also runs it as a Linux process under qemu-aarch64, the oracle whose
+# output Keel's must equal.  pipetest and leaktest use Keel's spawn and counts.
+USER_PROGS += \
+	labs/07-vfs/fstest.c \
+	labs/07-vfs/pipetest.c \
+	labs/07-vfs/leaktest.c
+
 LAB_DOCS +=
 
 # The benchmark (handout 7, "Measuring"), compiled -O2 as lab 6's is.
