@@ -20,7 +20,12 @@ USER_LIB_SRCS += \
 	user/lib/file.c
 
 USER_HDRS += \
-	user/include/proto/vfs.h
+	user/include/proto/vfs.h \
+	user/servers/vfs/vfs.h
+
+# The VFS server (a folder: one program).
+USER_PROGS += \
+	user/servers/vfs/
 
 # This lab's test programs (grade/test_lab07_vfs.py runs them).  fstest uses only Linux's
 # calls: the grader also runs it as a Linux process under qemu-aarch64, the oracle whose

@@ -1,0 +1,156 @@
+// main.c — the VFS server (lab 7): the files of every task, in a ramfs mounted on /.
+//
+// The kernel starts it as pid 3, after the console, with its endpoint, the kernel's buffer
+// and the boot archive in slots 1..3 (proto/vfs.h).  It attaches the kernel's buffer as
+// the first client, seeds the ramfs from the archive, and then serves for ever: one recv,
+// then reply_recv, which answers a request and waits for the next in one system call.
+// Every request is answered; nothing a client sends can stop the server.
+// docs/protocols/vfs.md describes the protocol.
+//
+// A client is whoever sends with one badge: the kernel (BADGE_KERNEL, on behalf of every
+// task's file calls), pid 1 (badge 0, on slot SLOT_VFS), or a program pid 1 gave a badged
+// copy.  Each attaches a region of its own, its buffer, which carries paths and data.
+#include "vfs.h"
+
+static struct client clients[VFS_MAX_CLIENTS];
+
+unsigned long clients_attached(void)
+{
+    unsigned long n = 0;
+    for (int i = 0; i < VFS_MAX_CLIENTS; i++)
+        n += clients[i].used;
+    return n;
+}
+
+static struct client *client_of(unsigned long badge)
+{
+    for (int i = 0; i < VFS_MAX_CLIENTS; i++)
+        if (clients[i].used && clients[i].badge == badge)
+            return &clients[i];
+    return NULL;
+}
+
+// Makes the region in `slot` the buffer of the client with `badge`; the capability is
+// deleted either way (the mapping keeps the region).  The buffer's size, or -EEXIST (that
+// badge is attached already), -EBUSY (VFS_MAX_CLIENTS are), -EINVAL (not a region that can
+// be mapped read-write), or region_map's error.
+static long attach(unsigned long badge, int slot)
+{
+    struct cap_info info;
+    long err = cap_describe(slot, &info);
+    struct client *c = NULL;
+    for (int i = 0; i < VFS_MAX_CLIENTS && c == NULL; i++)
+        if (!clients[i].used)
+            c = &clients[i];
+    if (err == 0 && (info.type != CAP_REGION || !(info.rights & RIGHT_MAP_WRITE)))
+        err = -EINVAL;
+    else if (err == 0 && client_of(badge) != NULL)
+        err = -EEXIST;
+    else if (err == 0 && c == NULL)
+        err = -EBUSY;
+    size_t size = 0;
+    long va =
+        err < 0 ? err : region_map_sized(slot, REGION_MAP_WRITE, VFS_BUFFER_MAX / PAGE_SIZE, &size);
+    cap_delete(slot);
+    if (va < 0)
+        return va;
+    *c = (struct client){.used = true, .badge = badge, .buf = (uint8_t *)va, .size = size};
+    return (long)size;
+}
+
+// VFS_DETACH: the client's handles closed, its buffer unmapped, its entry free.
+static void vfs_detach(struct client *c, const struct ipc_msg *req, struct ipc_msg *reply)
+{
+    handles_close_all(c);
+    region_unmap((unsigned long)c->buf);
+    *c = (struct client){.used = false};
+    reply->label = 0;
+}
+
+// VFS_STATS -> 0; w0 open handles, w1 nodes, w2 data pages, w3 clients attached.
+static void vfs_stats(struct client *c, const struct ipc_msg *req, struct ipc_msg *reply)
+{
+    reply->label = 0;
+    reply->w[0] = handles_open();
+    reply->w[1] = ramfs_nodes();
+    reply->w[2] = ramfs_data_pages();
+    reply->w[3] = clients_attached();
+}
+
+// The dispatch table: a request's handler by its number (VFS_ATTACH is handled apart: it
+// is the one request that brings a capability and needs no buffer yet).
+static const handler_fn handlers[] = {
+    [VFS_OPEN] = vfs_open,         [VFS_CLOSE] = vfs_close,     [VFS_READ] = vfs_read,
+    [VFS_WRITE] = vfs_write,       [VFS_SEEK] = vfs_seek,       [VFS_STAT] = vfs_stat,
+    [VFS_GETDENTS] = vfs_getdents, [VFS_MKDIR] = vfs_mkdir,     [VFS_UNLINK] = vfs_unlink,
+    [VFS_RENAME] = vfs_rename,     [VFS_GETPATH] = vfs_getpath, [VFS_FSYNC] = vfs_fsync,
+    [VFS_STATS] = vfs_stats,       [VFS_DETACH] = vfs_detach,
+};
+#define NHANDLERS (sizeof(handlers) / sizeof(handlers[0]))
+
+// One request.  Nothing in it is trusted: bits above the label's low byte, a capability
+// with anything but VFS_ATTACH (deleted at once, so that no client can fill the server's
+// slots), and a request from a client with no buffer all get -EINVAL; an unknown request
+// -ENOSYS.  The reply starts all zero, so no word of an earlier reply leaks out.
+static void handle_request(const struct ipc_msg *req, struct ipc_msg *reply)
+{
+    *reply = (struct ipc_msg){.cap = CAP_NONE};
+    unsigned int request = vfs_request(req->label);
+    bool has_cap = req->cap != CAP_NONE;
+    if (request == VFS_ATTACH && has_cap && (unsigned long)req->label == VFS_ATTACH) {
+        reply->label = attach(req->badge, (int)req->cap);
+        return;
+    }
+    if (has_cap)
+        cap_delete((int)req->cap);
+    struct client *c = client_of(req->badge);
+    if ((unsigned long)req->label != request || has_cap || request == VFS_ATTACH)
+        reply->label = -EINVAL;
+    else if (request >= NHANDLERS || handlers[request] == NULL)
+        reply->label = -ENOSYS;
+    else if (c == NULL && request != VFS_STATS)
+        reply->label = -EINVAL;
+    else
+        handlers[request](c, req, reply);
+}
+
+// Serves requests for ever.  A failed receive means the endpoint is gone: nobody can reach
+// the server any more, so it ends.
+static int serve(void)
+{
+    struct ipc_msg req, reply;
+    long r = ipc_recv(VFS_SLOT_ENDPOINT, &req);
+    for (;;) {
+        if (r < 0) {
+            printf("vfs: receive failed: %s; the VFS server stops\n", errno_name(r));
+            return 1;
+        }
+        if (r & IPC_NOTIFIED) { // no notification is bound: nothing to answer
+            r = ipc_recv(VFS_SLOT_ENDPOINT, &req);
+            continue;
+        }
+        handle_request(&req, &reply);
+        r = ipc_reply_recv(VFS_SLOT_ENDPOINT, &reply, &req);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    long err = attach(BADGE_KERNEL, VFS_SLOT_BUFFER);
+    if (err < 0) {
+        printf("vfs: cannot map the kernel's buffer (slot %d: %s); the VFS server stops\n",
+               VFS_SLOT_BUFFER, errno_name(err));
+        return 2;
+    }
+    struct fs *root = ramfs_new(0);
+    if (root == NULL || mount(root, (struct vnode){NULL, NULL}) != 0) {
+        printf("vfs: out of memory for the root file system; the VFS server stops\n");
+        return 3;
+    }
+    long files = seed_from_archive(root);
+    if (files < 0)
+        printf("vfs: ramfs on /: seeding from the boot archive failed: %s\n", errno_name(files));
+    else
+        printf("vfs: ramfs on /: %ld files from the boot archive\n", files);
+    return serve();
+}
