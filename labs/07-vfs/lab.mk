@@ -35,6 +35,10 @@ USER_PROGS += \
 	labs/07-vfs/pipetest.c \
 	labs/07-vfs/leaktest.c
 
+# The VFS server's own test: its protocol spoken directly, garbage included (pid 1 only).
+USER_PROGS += \
+	labs/07-vfs/vfsproto.c
+
 LAB_DOCS +=
 
 # The benchmark (handout 7, "Measuring"), compiled -O2 as lab 6's is.
