@@ -220,6 +220,7 @@ static long ramfs_lookup(struct fs *fs, void *dir, const char *name, size_t len,
 static long make_node(struct rnode *d, const char *name, size_t len, uint32_t mode,
                       struct rnode **out)
 {
+    *out = NULL;
     // LAB 7: Your code here.
     // Check as said above, in that order, then node_new and link_child.
     // BEGIN SOLUTION LAB 7
@@ -343,12 +344,12 @@ static long ramfs_rename(struct fs *fs, void *old_dir, const char *old_name, siz
 
 static long ramfs_read(struct fs *fs, void *file, uint64_t offset, void *buf, size_t n)
 {
-    struct rnode *f = file;
     // LAB 7: Your code here.
-    // Nothing at or past the end (0).  Else copy min(n, size - offset) bytes: from f->seed
+    // `file` is a struct rnode.  Nothing at or past the end (0).  Else copy min(n, size - offset) bytes: from f->seed
     // if the file still points into the archive, else page by page (page_slot without
     // `make`), a missing page reading as zeros (a hole).  Return the bytes copied.
     // BEGIN SOLUTION LAB 7
+    struct rnode *f = file;
     if (offset >= f->size)
         return 0;
     if (n > f->size - offset)
@@ -375,7 +376,6 @@ static long ramfs_read(struct fs *fs, void *file, uint64_t offset, void *buf, si
 
 static long ramfs_write(struct fs *fs, void *file, uint64_t offset, const void *buf, size_t n)
 {
-    struct rnode *f = file;
     // LAB 7: Your code here.
     // At or past RAMFS_MAX_SIZE: -EFBIG (a write that starts before it is cut short there).
     // A seeded file is first copied out of the archive (unseed).  Then page by page: the
@@ -384,6 +384,7 @@ static long ramfs_write(struct fs *fs, void *file, uint64_t offset, const void *
     // bytes between the old end and `offset` were never written and read as zeros.  Out of
     // memory: what was written so far, or -ENOSPC if nothing was.
     // BEGIN SOLUTION LAB 7
+    struct rnode *f = file;
     if (offset >= RAMFS_MAX_SIZE)
         return -EFBIG;
     if (n > RAMFS_MAX_SIZE - offset)
