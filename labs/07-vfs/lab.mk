@@ -39,7 +39,8 @@ USER_PROGS += \
 USER_PROGS += \
 	labs/07-vfs/vfsproto.c
 
-LAB_DOCS +=
+LAB_DOCS += \
+	docs/protocols/vfs.md
 
 # The benchmark (handout 7, "Measuring"), compiled -O2 as lab 6's is.
 USER_PROGS += labs/07-vfs/vfsbench.c
