@@ -439,12 +439,13 @@ def test_1000_file_cycles_and_emfile_give_everything_back(keel):
     bad = [w for w, n in re.findall(r"(\w+) (\d+)/\d+", cycles.group(1)) if n != "0"]
     assert not bad, k.explain("every cycle's calls to succeed", got=cycles.group(0) +
                               fail_lines(k, "leaktest") + "\n" + hint, section=FILES)
+    after = expect_line(k, r"^leaktest: after: (.*)$", "the counts after", LEAKS, hint=hint,
+                        program="leaktest")
+    # Both EMFILE lines come before the counts after: only now are they all in the output.
     limit = re.findall(r"^leaktest: opened (\d+) more until EMFILE, (\d+) in all$", k.output, re.M)
     assert len(limit) >= 2 and all(int(total) == FD_MAX for _, total in limit), k.explain(
         f"EMFILE at exactly FD_MAX ({FD_MAX}) descriptors, counting those already open",
         got=str(limit) + fail_lines(k, "leaktest") + "\n" + hint, section=FD_TABLE)
-    after = expect_line(k, r"^leaktest: after: (.*)$", "the counts after", LEAKS, hint=hint,
-                        program="leaktest")
     before = re.search(r"^leaktest: before: (.*)$", k.output, re.M)
     assert before and before.group(1) == after.group(1), k.explain(
         "the same counts after as before (a descriptor's close, an unlinked file's last close, "
