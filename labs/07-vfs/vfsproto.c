@@ -130,14 +130,26 @@ static void test_protocol(uint64_t seed, long count)
 {
     struct ipc_msg r;
     expect_result("unattached read", vcall(VFS_READ, 0, 16, 0, 0, NULL), -EINVAL);
-    int region = region_create(2);
-    long va = region_map(region, 0, REGION_MAP_WRITE);
-    expect_true(va > 0, "region_map: %ld", va);
-    char *mine = (char *)va;
     struct ipc_msg m = message(VFS_ATTACH, 0, 0, 0, 0);
-    m.cap = region;
+    expect_result("attach of 0 pages", ipc_call(SLOT_VFS, &m, &r) < 0 ? -1 : r.label, -EINVAL);
+    m = message(VFS_ATTACH, 17, 0, 0, 0);
+    expect_result("attach of 17 pages", ipc_call(SLOT_VFS, &m, &r) < 0 ? -1 : r.label, -EINVAL);
+    int stray = endpoint_create();
+    m = message(VFS_ATTACH, 2, 0, 0, 0);
+    m.cap = stray;
+    expect_result("attach with a capability", ipc_call(SLOT_VFS, &m, &r) < 0 ? -1 : r.label,
+                  -EINVAL);
+    m = message(VFS_ATTACH, 2, 0, 0, 0);
     expect_result("attach", ipc_call(SLOT_VFS, &m, &r) < 0 ? -1 : r.label, 8192);
-    m.cap = region;
+    int region = (int)r.cap;
+    long va = region >= 0 ? region_map(region, 0, REGION_MAP_WRITE) : -EBADF;
+    expect_true(va > 0, "region_map of the buffer the server passed (slot %d): %ld", region,
+                va);
+    if (va <= 0)
+        return;
+    char *mine = (char *)va;
+    expect_result("revoke of the server's buffer", region_revoke(region), -EPERM);
+    m = message(VFS_ATTACH, 2, 0, 0, 0);
     expect_result("second attach", ipc_call(SLOT_VFS, &m, &r) < 0 ? -1 : r.label, -EEXIST);
     memcpy(mine, "/etc/motd", 9);
     long h = vcall(VFS_OPEN, VFS_ROOT, O_RDONLY, 0, 9, NULL);
@@ -152,7 +164,6 @@ static void test_protocol(uint64_t seed, long count)
         if (k != (uint64_t)h)
             expect_result("another client's handle", vcall(VFS_READ, k, 16, 0, 0, NULL), -EBADF);
     close(fd);
-    int stray = endpoint_create();
     m = message(VFS_STATS, 0, 0, 0, 0);
     m.cap = stray;
     expect_result("a capability with STATS", ipc_call(SLOT_VFS, &m, &r) < 0 ? -1 : r.label,

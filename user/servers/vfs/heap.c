@@ -94,35 +94,20 @@ void pool_free(struct pool *p, void *obj)
     p->in_use--;
 }
 
-// --- the size of a mapped region ----------------------------------------------------------
-
-// The kernel tells nobody how big a region is, but region_map(slot, 0, ...) always leaves
-// the page after a mapping free (kernel/shm/map.c: pick_address keeps a guard page on each
-// side).  So the size is found by mapping a one-page probe region at va + 1 page, + 2
-// pages, ...: the first place it fits is the end.  Failed maps cost a system call each and
-// change nothing.
-static int probe_slot = -1;
+// --- mapping a region whole -------------------------------------------------------------
 
 // Maps the region in `slot` where the kernel chooses (REGION_MAP_WRITE in flags for a
-// writable mapping) and finds its size, at most max_pages pages.  The address, or -errno.
-long region_map_sized(int slot, unsigned flags, unsigned long max_pages, size_t *size)
+// writable mapping); its size, from cap_describe, in *size.  The address, or -errno.
+long region_map_sized(int slot, unsigned flags, size_t *size)
 {
-    if (probe_slot < 0 && (probe_slot = region_create(1)) < 0) {
-        long err = probe_slot;
-        probe_slot = -1;
+    struct cap_info info;
+    long err = cap_describe(slot, &info);
+    if (err < 0)
         return err;
-    }
+    if (info.type != CAP_REGION)
+        return -EINVAL;
     long va = region_map(slot, 0, flags);
-    if (va < 0)
-        return va;
-    unsigned long pages = 1;
-    for (; pages < max_pages; pages++) {
-        long probe = region_map(probe_slot, (unsigned long)va + pages * PAGE_SIZE, 0);
-        if (probe >= 0) {
-            region_unmap((unsigned long)probe);
-            break;
-        }
-    }
-    *size = pages * PAGE_SIZE;
+    if (va >= 0)
+        *size = info.size;
     return va;
 }

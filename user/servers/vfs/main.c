@@ -9,7 +9,8 @@
 //
 // A client is whoever sends with one badge: the kernel (BADGE_KERNEL, on behalf of every
 // task's file calls), pid 1 (badge 0, on slot SLOT_VFS), or a program pid 1 gave a badged
-// copy.  Each attaches a region of its own, its buffer, which carries paths and data.
+// copy.  Each gets a buffer with VFS_ATTACH, a region the server makes and shares with it,
+// which carries paths and data; the kernel's is the one it made at boot.
 #include "vfs.h"
 
 static struct client clients[VFS_MAX_CLIENTS];
@@ -30,39 +31,75 @@ static struct client *client_of(unsigned long badge)
     return NULL;
 }
 
-// Makes the region in `slot` the buffer of the client with `badge`; the capability is
-// deleted either way (the mapping keeps the region).  The buffer's size, or -EEXIST (that
-// badge is attached already), -EBUSY (VFS_MAX_CLIENTS are), -EINVAL (not a region that can
-// be mapped read-write), or region_map's error.
-static long attach(unsigned long badge, int slot)
+static struct client *free_client(void)
 {
-    struct cap_info info;
-    long err = cap_describe(slot, &info);
-    struct client *c = NULL;
-    for (int i = 0; i < VFS_MAX_CLIENTS && c == NULL; i++)
+    for (int i = 0; i < VFS_MAX_CLIENTS; i++)
         if (!clients[i].used)
-            c = &clients[i];
-    if (err == 0 && (info.type != CAP_REGION || !(info.rights & RIGHT_MAP_WRITE)))
-        err = -EINVAL;
-    else if (err == 0 && client_of(badge) != NULL)
-        err = -EEXIST;
-    else if (err == 0 && c == NULL)
-        err = -EBUSY;
-    size_t size = 0;
-    long va =
-        err < 0 ? err : region_map_sized(slot, REGION_MAP_WRITE, VFS_BUFFER_MAX / PAGE_SIZE, &size);
-    cap_delete(slot);
-    if (va < 0)
-        return va;
-    *c = (struct client){.used = true, .badge = badge, .buf = (uint8_t *)va, .size = size};
-    return (long)size;
+            return &clients[i];
+    return NULL;
 }
 
-// VFS_DETACH: the client's handles closed, its buffer unmapped, its entry free.
+// The kernel's buffer, which the kernel made and put in VFS_SLOT_BUFFER: the server only
+// maps it (the kernel never takes it back).  Its size, or -errno.
+static long attach_kernel(void)
+{
+    size_t size;
+    long va = region_map_sized(VFS_SLOT_BUFFER, REGION_MAP_WRITE, &size);
+    if (va < 0)
+        return va;
+    struct client *c = free_client();
+    *c = (struct client){.used = true, .badge = BADGE_KERNEL, .buf = (uint8_t *)va,
+                         .size = size < VFS_BUFFER_MAX ? size : VFS_BUFFER_MAX,
+                         .region = CAP_NONE};
+    cap_delete(VFS_SLOT_BUFFER); // the mapping keeps the region
+    return (long)c->size;
+}
+
+// A capability the last reply carried, deleted when the next request comes (by then the
+// reply, and the copy it took along, has been delivered).
+static int passed_in_last_reply = CAP_NONE;
+
+// VFS_ATTACH, w0 = pages: a buffer of that many pages for the client with this badge.  The
+// server makes the region itself and keeps the original, so no client can revoke a buffer
+// the server is using (lab 6's region_revoke needs the original); the reply carries a copy
+// (map-read, map-write) for the client to map.  Its size in bytes, or -EEXIST (that badge
+// is attached already), -EBUSY (VFS_MAX_CLIENTS are), -EINVAL (pages 0 or more than
+// VFS_BUFFER_MAX / PAGE_SIZE), or the error of making or mapping the region.
+static long attach(unsigned long badge, unsigned long pages, struct ipc_msg *reply)
+{
+    struct client *c = free_client();
+    if (pages == 0 || pages > VFS_BUFFER_MAX / PAGE_SIZE)
+        return -EINVAL;
+    if (client_of(badge) != NULL)
+        return -EEXIST;
+    if (c == NULL)
+        return -EBUSY;
+    int region = region_create(pages);
+    if (region < 0)
+        return region;
+    long va = region_map(region, 0, REGION_MAP_WRITE);
+    int copy = va < 0 ? (int)va : cap_mint(region, RIGHT_MAP_READ | RIGHT_MAP_WRITE, 0);
+    if (copy < 0) {
+        if (va >= 0)
+            region_unmap((unsigned long)va);
+        cap_delete(region);
+        return copy;
+    }
+    *c = (struct client){.used = true, .badge = badge, .buf = (uint8_t *)va,
+                         .size = pages * PAGE_SIZE, .region = region};
+    reply->cap = copy;
+    passed_in_last_reply = copy;
+    return (long)c->size;
+}
+
+// VFS_DETACH: the client's handles closed, its buffer unmapped and let go (the region's
+// frames are freed once the client has unmapped and deleted its copy too), its entry free.
 static void vfs_detach(struct client *c, const struct ipc_msg *req, struct ipc_msg *reply)
 {
     handles_close_all(c);
     region_unmap((unsigned long)c->buf);
+    if (c->region != CAP_NONE)
+        cap_delete(c->region);
     *c = (struct client){.used = false};
     reply->label = 0;
 }
@@ -88,24 +125,27 @@ static const handler_fn handlers[] = {
 };
 #define NHANDLERS (sizeof(handlers) / sizeof(handlers[0]))
 
-// One request.  Nothing in it is trusted: bits above the label's low byte, a capability
-// with anything but VFS_ATTACH (deleted at once, so that no client can fill the server's
-// slots), and a request from a client with no buffer all get -EINVAL; an unknown request
-// -ENOSYS.  The reply starts all zero, so no word of an earlier reply leaks out.
+// One request.  Nothing in it is trusted: bits above the label's low byte, and a capability
+// (no request takes one: it is deleted at once, so that no client can fill the server's
+// slots) get -EINVAL, and so does any request but VFS_ATTACH and VFS_STATS from a client
+// with no buffer; an unknown request -ENOSYS.  The reply starts all zero, so no word of an
+// earlier reply leaks out.
 static void handle_request(const struct ipc_msg *req, struct ipc_msg *reply)
 {
     *reply = (struct ipc_msg){.cap = CAP_NONE};
+    if (passed_in_last_reply != CAP_NONE) {
+        cap_delete(passed_in_last_reply);
+        passed_in_last_reply = CAP_NONE;
+    }
     unsigned int request = vfs_request(req->label);
     bool has_cap = req->cap != CAP_NONE;
-    if (request == VFS_ATTACH && has_cap && (unsigned long)req->label == VFS_ATTACH) {
-        reply->label = attach(req->badge, (int)req->cap);
-        return;
-    }
     if (has_cap)
         cap_delete((int)req->cap);
     struct client *c = client_of(req->badge);
-    if ((unsigned long)req->label != request || has_cap || request == VFS_ATTACH)
+    if ((unsigned long)req->label != request || has_cap)
         reply->label = -EINVAL;
+    else if (request == VFS_ATTACH)
+        reply->label = attach(req->badge, req->w[0], reply);
     else if (request >= NHANDLERS || handlers[request] == NULL)
         reply->label = -ENOSYS;
     else if (c == NULL && request != VFS_STATS)
@@ -136,7 +176,7 @@ static int serve(void)
 
 int main(int argc, char **argv)
 {
-    long err = attach(BADGE_KERNEL, VFS_SLOT_BUFFER);
+    long err = attach_kernel();
     if (err < 0) {
         printf("vfs: cannot map the kernel's buffer (slot %d: %s); the VFS server stops\n",
                VFS_SLOT_BUFFER, errno_name(err));

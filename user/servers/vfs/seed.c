@@ -128,7 +128,7 @@ static long place(struct fs *fs, const struct member *m)
 long seed_from_archive(struct fs *fs)
 {
     size_t size;
-    long va = region_map_sized(VFS_SLOT_ARCHIVE, 0, REGION_MAX_PAGES, &size);
+    long va = region_map_sized(VFS_SLOT_ARCHIVE, 0, &size);
     if (va < 0)
         return va;
     const uint8_t *a = (const uint8_t *)va;

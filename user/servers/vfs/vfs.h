@@ -25,7 +25,7 @@
 void *page_alloc(void);     // one zeroed page, or NULL when memory ran out
 void page_free(void *page); // back on the free list (filled with junk first)
 unsigned long pages_in_use(void);
-long region_map_sized(int slot, unsigned flags, unsigned long max_pages, size_t *size);
+long region_map_sized(int slot, unsigned flags, size_t *size);
 
 // A pool of fixed-size objects carved from pages (nodes): objects are reused, pages kept.
 struct pool {
@@ -128,8 +128,9 @@ long seed_from_archive(struct fs *fs); // the number of files, or -errno
 struct client {
     bool used;
     unsigned long badge;
-    uint8_t *buf; // the client's region, mapped read-write
-    size_t size;  // its usable bytes (at most VFS_BUFFER_MAX)
+    uint8_t *buf; // the client's buffer, a region mapped read-write
+    size_t size;  // its bytes (at most VFS_BUFFER_MAX)
+    int region;   // the slot of the server's capability to it, CAP_NONE for the kernel's
 };
 unsigned long clients_attached(void);
 
