@@ -27,11 +27,15 @@ LAB = 7
 TITLE = "files and pipes"
 HANDOUT = "handouts/07-vfs.md"
 
-FD_TABLE = "handouts/07-vfs.md, 'Exercise 1: the descriptor table'"
-FILES = "handouts/07-vfs.md, 'Exercise 2: files in the ramfs'"
-DIRECTORIES = "handouts/07-vfs.md, 'Exercise 3: paths and directories'"
+FD_TABLE = "handouts/07-vfs.md, 'Exercise 1: the file-descriptor table'"
+OPEN_FILES = "handouts/07-vfs.md, 'Exercise 2: open files'"
+DUP = "handouts/07-vfs.md, 'Exercise 3: dup3 and chdir'"
 PIPES = "handouts/07-vfs.md, 'Exercise 4: pipes'"
-SHELL = "handouts/07-vfs.md, 'Exercise 5: redirection and pipelines'"
+DIRECTORIES = "handouts/07-vfs.md, 'Exercise 5: path resolution in the server'"
+FILES = "handouts/07-vfs.md, 'Exercise 6: the ramfs'"
+SHELL = "handouts/07-vfs.md, 'Exercise 7: redirection and pipelines'"
+CLIENT = "handouts/07-vfs.md, 'The kernel as the server's client'"
+MEASURING = "handouts/07-vfs.md, 'Measuring'"
 LINUX = "handouts/07-vfs.md, 'Linux as the oracle'"
 LEAKS = "handouts/07-vfs.md, 'Nothing left behind'"
 
@@ -45,11 +49,11 @@ FSTEST_GROUPS = {
     "opening directories": DIRECTORIES,
     "at calls": DIRECTORIES,
     "listings": DIRECTORIES,
-    "dup": FD_TABLE,
+    "dup": DUP,
     "rename": DIRECTORIES,
     "unlink": DIRECTORIES,
     "long names": DIRECTORIES,
-    "bad descriptors": FD_TABLE,
+    "bad descriptors": OPEN_FILES,
     "pipes": PIPES,
     "descriptor limit": FD_TABLE,
     "big file": FILES,
@@ -453,6 +457,49 @@ def test_1000_file_cycles_and_emfile_give_everything_back(keel):
         got=f"\n    before: {before.group(1) if before else '?'}\n    after:  {after.group(1)}" +
         fail_lines(k, "leaktest") + "\n" + hint, section=LEAKS)
     expect_summary(k, "leaktest", LEAKS, hint)
+
+
+# --- the server under garbage, and what files cost ------------------------------------------
+
+@pytest.mark.points(10)
+@pytest.mark.section(CLIENT)
+@pytest.mark.timeout(90)
+def test_the_vfs_server_survives_garbage_and_serves_on(keel):
+    """`vfsproto SEED 20000`: file calls through the kernel, then pid 1 speaks the protocol
+    itself on SLOT_VFS: attaches a buffer the server makes (which it cannot revoke), sends
+    labels with stray bits, unknown requests, a capability where none belongs, lengths past
+    its buffer, the kernel's handles, and 20000 random requests; every one is answered with
+    a result or an error, the kernel's requests still work afterwards, and after a detach the
+    server counts one client again (the kernel)."""
+    seed = new_seed()
+    command = f"vfsproto {seed} 20000"
+    k = run_program(keel, command)
+    hint = rerun_hint(k, command)
+    expect_summary(k, "vfsproto", CLIENT, hint, timeout=75)
+
+
+@pytest.mark.points(5)
+@pytest.mark.section(MEASURING)
+def test_files_and_pipes_are_measured_with_the_right_bytes(keel, measure):
+    """`vfsbench NONCE` under -icount shift=0: a 1 MiB ramfs file read in 64 KiB reads, 1 MiB
+    through a pipe in 4 KiB pieces, and 1000 open+close pairs; every byte read is checked
+    against what was written, and the figures are reported (lab 7 sets no target: they are
+    for the handout's Question 21)."""
+    nonce = new_seed() % 1000000
+    command = f"vfsbench {nonce}"
+    k = run_program(keel, command, icount=True)
+    hint = rerun_hint(k, command) + " QEMUEXTRA='-icount shift=0'"
+    costs = expect_line(k, r"^vfsbench: 1 MiB ramfs read (\d+) instructions per KiB; pipe (\d+) "
+                        r"per KiB; open\+close (\d+)$", "vfsbench's figures (if they never "
+                        "come, see its FAIL lines)", MEASURING, timeout=60, hint=hint,
+                        program="vfsbench")
+    read, pipe, opening = (int(n) for n in costs.groups())
+    measure(f"lab 7 vfsbench: 1 MiB ramfs read {read} instructions per KiB; pipe {pipe} per "
+            f"KiB; open+close {opening}")
+    status = k.wait_exit(timeout=10, section=MEASURING)
+    assert status == 0 and not program_failures(k, "vfsbench"), k.explain(
+        "vfsbench to read back every byte it wrote, and exit 0",
+        got=f"exit status {status}" + fail_lines(k, "vfsbench") + "\n" + hint, section=MEASURING)
 
 
 # --- the shell ---------------------------------------------------------------------------------------
