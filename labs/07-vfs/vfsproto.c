@@ -143,8 +143,7 @@ static void test_protocol(uint64_t seed, long count)
     expect_result("attach", ipc_call(SLOT_VFS, &m, &r) < 0 ? -1 : r.label, 8192);
     int region = (int)r.cap;
     long va = region >= 0 ? region_map(region, 0, REGION_MAP_WRITE) : -EBADF;
-    expect_true(va > 0, "region_map of the buffer the server passed (slot %d): %ld", region,
-                va);
+    expect_true(va > 0, "region_map of the buffer the server passed (slot %d): %ld", region, va);
     if (va <= 0)
         return;
     char *mine = (char *)va;

@@ -48,7 +48,9 @@ static long attach_kernel(void)
     if (va < 0)
         return va;
     struct client *c = free_client();
-    *c = (struct client){.used = true, .badge = BADGE_KERNEL, .buf = (uint8_t *)va,
+    *c = (struct client){.used = true,
+                         .badge = BADGE_KERNEL,
+                         .buf = (uint8_t *)va,
                          .size = size < VFS_BUFFER_MAX ? size : VFS_BUFFER_MAX,
                          .region = CAP_NONE};
     cap_delete(VFS_SLOT_BUFFER); // the mapping keeps the region
@@ -85,8 +87,11 @@ static long attach(unsigned long badge, unsigned long pages, struct ipc_msg *rep
         cap_delete(region);
         return copy;
     }
-    *c = (struct client){.used = true, .badge = badge, .buf = (uint8_t *)va,
-                         .size = pages * PAGE_SIZE, .region = region};
+    *c = (struct client){.used = true,
+                         .badge = badge,
+                         .buf = (uint8_t *)va,
+                         .size = pages * PAGE_SIZE,
+                         .region = region};
     reply->cap = copy;
     passed_in_last_reply = copy;
     return (long)c->size;
