@@ -1,4 +1,4 @@
-#!/ usr / bin / env python3
+#!/usr/bin/env python3
 """Writes and checks the student trees that instructors hand out.
 
     release.py lint                          check every solution marker in the tree
@@ -55,8 +55,8 @@ class MarkerError(Exception):
 def fail(path, number, message):
     raise MarkerError(f"{path}:{number}: {message}")
 
-#-- -                                                                                              \
-    parsing marked files -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- --
+
+# --- parsing marked files --------------------------------------------------------------------
 
 class Block:
     def __init__(self, lab, line):
@@ -201,8 +201,8 @@ def render(items, lab, strip):
                 out.append(item.endif_text)
     return out, removed
 
-#-- -                                                                                              \
-    which files belong to which lab -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -
+
+# --- which files belong to which lab ---------------------------------------------------------
 
 def lab_numbers():
     labs = []
@@ -235,8 +235,7 @@ def tracked_files():
 
 def owners(labs):
     """Maps each kernel/ and user/ file to the lab that first declares it."""
-    owner =
-{}
+    owner = {}
     for number, _ in labs:
         for path in make_lab_files(number):
             owner.setdefault(path, number)
@@ -279,7 +278,8 @@ def scan(labs):
             continue
         with open(os.path.join(ROOT, path), encoding="utf-8") as f:
             lines = f.read().split("\n")
-try : items = parse(path, lines)
+        try:
+            items = parse(path, lines)
             check_owners(path, items, lab or None, known)
             parsed[path] = items
         except MarkerError as e:
@@ -290,8 +290,8 @@ try : items = parse(path, lines)
         sys.exit("\n".join(errors))
     return parsed, owner
 
-#-- -                                                                                              \
-    writing a release -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -
+
+# --- writing a release -----------------------------------------------------------------------
 
 def write_release(lab, dest, strip_mode):
     labs = lab_numbers()
@@ -352,8 +352,8 @@ def check_no_leaks(dest, leaks):
         problems.append("solutions/ is in the release")
     return problems
 
-#-- -                                                                                              \
-    checking releases -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -- -
+
+# --- checking releases -----------------------------------------------------------------------
 
 def clean_environment():
     """Our environment without make's: a `make release-check LAB=2` must not pass LAB=2 on
@@ -391,15 +391,16 @@ def check_release(lab, jobs):
         problems.append(f"in the lab {lab} tree, the graders of labs 1..{lab - 1} do not all pass")
     run(["make", "grade", f"LAB={lab}", f"GRADE_ONLY={lab}"], dest, log)
     results_path = os.path.join(dest, "build", "grade", "results.json")
-    try : with open(results_path) as f:
+    try:
+        with open(results_path) as f:
             tests = json.load(f)["tests"]
     except (OSError, ValueError, KeyError):
         tests = []
     if not tests:
         problems.append(f"lab {lab}'s grader produced no results in the stripped tree")
     for test in tests:
-#A test worth no points checks the grader 's own tools (lab 7' s Linux oracle), not
-#the student's work: it may pass on the stripped tree, and gives nothing for free.
+        # A test worth no points checks the grader's own tools (lab 7's Linux oracle), not
+        # the student's work: it may pass on the stripped tree, and gives nothing for free.
         if test["status"] == "passed" and test.get("max_score", 1) > 0:
             problems.append(f"free points: '{test['name']}' passes on the stripped lab {lab} tree")
     return problems, log
