@@ -35,6 +35,7 @@ DIRECTORIES = "handouts/07-vfs.md, 'Exercise 5: path resolution in the server'"
 FILES = "handouts/07-vfs.md, 'Exercise 6: the ramfs'"
 SHELL = "handouts/07-vfs.md, 'Exercise 7: redirection and pipelines'"
 CLIENT = "handouts/07-vfs.md, 'The kernel as the server's client'"
+INHERIT = "handouts/07-vfs.md, 'Programs by path, and what a child inherits'"
 MEASURING = "handouts/07-vfs.md, 'Measuring'"
 LINUX = "handouts/07-vfs.md, 'Linux as the oracle'"
 LEAKS = "handouts/07-vfs.md, 'Nothing left behind'"
@@ -385,6 +386,20 @@ def test_a_write_with_no_reader_is_epipe(keel):
                 "pipe that nobody wakes when the last reader goes)", PIPES, hint=hint,
                 program="pipetest")
     expect_summary(k, "pipetest", PIPES, hint)
+
+
+@pytest.mark.points(5)
+@pytest.mark.section(INHERIT)
+def test_spawn_passes_every_fd_but_the_close_on_exec_ones(keel):
+    """`pipetest inherit`: the child of a spawn finds a file and a dup3 copy without
+    O_CLOEXEC, and a pipe's two ends, at the parent's numbers; it does not find the file
+    opened with O_CLOEXEC, the dup3 copy with O_CLOEXEC or the ends of a pipe2(O_CLOEXEC)
+    (a shell that relies on them would hang its pipelines).  Its read moves the parent's
+    offset (one open file), it starts in the parent's current directory, and its copy of
+    the pipe's write end closes when it exits (the parent then reads end of file)."""
+    command = "pipetest inherit"
+    k = run_program(keel, command)
+    expect_summary(k, "pipetest", INHERIT, rerun_hint(k, command))
 
 
 @pytest.mark.points(10)

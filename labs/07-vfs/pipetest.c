@@ -8,6 +8,10 @@
 //   epipe      a write with no reader left is EPIPE, also for a writer blocked on a full pipe
 //              when the last reader goes.  Keel has no signals: on Linux the same write
 //              would raise SIGPIPE and kill the writer, so this scenario is Keel's own
+//   inherit    what spawn passes on: every fd but the O_CLOEXEC ones (a file, dup3 copies
+//              with and without O_CLOEXEC, a pipe2 with O_CLOEXEC and one without), at the
+//              same numbers, sharing the open file (the child's read moves the parent's
+//              offset), and the current directory; the child's copies close when it exits
 //   full SEED  two writers fill the pipe with PIPE_BUF-byte writes and block; the reader sees
 //              both blocked, drains the pipe, and every block arrives whole (writes of at
 //              most PIPE_BUF bytes are atomic), in each writer's order
@@ -245,6 +249,108 @@ static void epipe(void)
         printf("pipetest: epipe: a write with no reader is EPIPE (Linux would raise SIGPIPE)\n");
 }
 
+// --- inherit --------------------------------------------------------------------------------
+
+enum {
+    FD_FILE,
+    FD_FILE_CLOEXEC,
+    FD_DUP_CLOEXEC,
+    FD_DUP,
+    FD_CPIPE_READ,
+    FD_CPIPE_WRITE,
+    FD_PIPE_READ,
+    FD_PIPE_WRITE,
+    NFDS
+};
+static const char *const fd_roles[NFDS] = {"a file",
+                                           "the file opened with O_CLOEXEC",
+                                           "a dup3 with O_CLOEXEC",
+                                           "a dup3 without",
+                                           "a pipe2(O_CLOEXEC)'s read end",
+                                           "its write end",
+                                           "a pipe2(0)'s read end",
+                                           "its write end"};
+
+static int passed_on(int role)
+{
+    return role == FD_FILE || role == FD_DUP || role == FD_PIPE_READ || role == FD_PIPE_WRITE;
+}
+
+// The child of `inherit`: finds exactly the fds it should, reads 3 bytes of the shared file,
+// says "ok" into the plain pipe, and checks its current directory.
+static int inherit_child(char **fd_args)
+{
+    int fds[NFDS];
+    for (int i = 0; i < NFDS; i++)
+        fds[i] = atoi(fd_args[i]);
+    struct stat st;
+    for (int i = 0; i < NFDS; i++) {
+        long r = fstat(fds[i], &st);
+        if (passed_on(i))
+            expect_true(r == 0, "child: fd %d (%s) passed on: fstat got %s", fds[i], fd_roles[i],
+                        errno_name(r));
+        else
+            expect_true(r == -EBADF,
+                        "child: fd %d (%s) not passed on (O_CLOEXEC): fstat "
+                        "expected EBADF, got %s",
+                        fds[i], fd_roles[i], r == 0 ? "0: the child has it" : errno_name(r));
+    }
+    char got[4] = {0};
+    expect_result("child: read 3 bytes of the shared file", read(fds[FD_FILE], got, 3), 3);
+    expect_true(memcmp(got, "012", 3) == 0, "child: the file's first bytes: got \"%s\"", got);
+    expect_result("child: write into the plain pipe", write(fds[FD_PIPE_WRITE], "ok", 2), 2);
+    char cwd[64];
+    long n = getcwd(cwd, sizeof(cwd));
+    expect_true(n == 5 && strcmp(cwd, "/tmp") == 0,
+                "child: the current directory passed on: expected \"/tmp\", got %s",
+                n > 0 ? cwd : errno_name(n));
+    return checks_failed == 0 ? 0 : 1;
+}
+
+static void inherit(void)
+{
+    int fds[NFDS], pipe_a[2], pipe_b[2];
+    char path[32];
+    snprintf(path, sizeof(path), "/tmp/inherit-%d", getpid());
+    fds[FD_FILE] = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    expect_result("write the file", write(fds[FD_FILE], "0123456789", 10), 10);
+    expect_result("seek to 0", lseek(fds[FD_FILE], 0, SEEK_SET), 0);
+    fds[FD_FILE_CLOEXEC] = open(path, O_RDONLY | O_CLOEXEC, 0);
+    fds[FD_DUP_CLOEXEC] = dup3(fds[FD_FILE], 40, O_CLOEXEC);
+    fds[FD_DUP] = dup3(fds[FD_FILE], 41, 0);
+    expect_result("pipe2 O_CLOEXEC", pipe2(pipe_a, O_CLOEXEC), 0);
+    expect_result("pipe2", pipe2(pipe_b, 0), 0);
+    fds[FD_CPIPE_READ] = pipe_a[0], fds[FD_CPIPE_WRITE] = pipe_a[1];
+    fds[FD_PIPE_READ] = pipe_b[0], fds[FD_PIPE_WRITE] = pipe_b[1];
+    expect_result("chdir /tmp", chdir("/tmp"), 0);
+    char args[NFDS][12];
+    char *argv[NFDS + 3] = {"pipetest", "inherit-child"};
+    for (int i = 0; i < NFDS; i++) {
+        snprintf(args[i], sizeof(args[i]), "%d", fds[i]);
+        argv[2 + i] = args[i];
+    }
+    argv[NFDS + 2] = NULL;
+    int pid = spawn("pipetest", argv);
+    expect_true(pid > 0, "spawn of the inherit child: got %s", errno_name(pid));
+    if (pid > 0)
+        reap_ok(pid, "the inherit child (its FAIL lines say what it found)");
+    expect_result("the offset the child's read moved (one open file, shared)",
+                  lseek(fds[FD_FILE], 0, SEEK_CUR), 3);
+    close(fds[FD_PIPE_WRITE]); // the child's copy closed when it exited: no writer is left
+    char got[8] = {0};
+    expect_result("read the child's \"ok\"", read(fds[FD_PIPE_READ], got, sizeof(got)), 2);
+    expect_result("then end of file: the child's copy of the write end closed when it ended",
+                  read(fds[FD_PIPE_READ], got, sizeof(got)), 0);
+    for (int i = 0; i < NFDS; i++)
+        if (i != FD_PIPE_WRITE)
+            close(fds[i]);
+    unlink(path);
+    chdir("/");
+    if (checks_failed == 0)
+        printf("pipetest: inherit: the child got every fd but the O_CLOEXEC ones, sharing "
+               "their files, and the current directory\n");
+}
+
 // --- full -----------------------------------------------------------------------------------
 
 // Block `seq` of writer `id`: its id and number, then words made from the seed.
@@ -358,6 +464,8 @@ int main(int argc, char **argv)
         return eof_child(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if (strcmp(role, "epipe-child") == 0)
         return epipe_child((int)seed);
+    if (strcmp(role, "inherit-child") == 0 && argc == 2 + NFDS)
+        return inherit_child(argv + 2);
     if (strcmp(role, "full-writer") == 0)
         return full_writer(seed, arg_number(argc, argv, 3, 1));
     if (strcmp(role, "mib") == 0)
@@ -368,8 +476,10 @@ int main(int argc, char **argv)
         epipe();
     else if (strcmp(role, "full") == 0)
         full(seed);
+    else if (strcmp(role, "inherit") == 0)
+        inherit();
     else {
-        printf("usage: pipetest mib SEED | eof | epipe | full SEED\n");
+        printf("usage: pipetest mib SEED | eof | epipe | full SEED | inherit\n");
         return 2;
     }
     return summary();
