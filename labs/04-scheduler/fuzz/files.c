@@ -790,6 +790,31 @@ static void check_new_pipe(int r, int w)
     }
 }
 
+// After a call: fd `fd` is what the model says (fstat: EBADF if not open, else the mode and
+// st_ino of its file).  So a failed call that opened something anyway (a pipe2 that made the
+// pipe, then found `fds` bad) or a dup3 that closed newfd before failing is found.
+static void check_fd_state(const struct call *c, long result, int fd)
+{
+    if (fd < 0 || fd >= FD_MAX)
+        return;
+    struct stat st;
+    long got = fstat(fd, &st);
+    bool open = is_open(fd);
+    if (open ? got == 0 && st.st_mode == mode_of(fdt[fd].kind) && st.st_ino == fdt[fd].ino
+             : got == -EBADF)
+        return;
+    char what[200];
+    snprintf(what, sizeof(what),
+             "after %s returned %ld (%s), fstat of fd %d gave %ld (%s), st_mode 0%o: expected %s",
+             calls7[c->kind - CALL_REGION_REVOKE - 1].name, result,
+             result < 0 ? errno_name(result) : "not an error", fd, got,
+             got < 0 ? errno_name(got) : "open", got == 0 ? st.st_mode : 0,
+             !open            ? "EBADF (not open)"
+             : is_console(fd) ? "the console"
+                              : "the pipe's end it was");
+    fail_other(what);
+}
+
 void apply7(const struct call *c, long result)
 {
     if (c->kind <= CALL_REGION_REVOKE || c->combination < 0)
@@ -834,6 +859,14 @@ void apply7(const struct call *c, long result)
         }
     }
     restore_console(); // before any check: a failure report must reach the console
+    if (result != NOT_MADE) {
+        int first = lowest_free(0);
+        check_fd_state(c, result, first); // what a failed dup or pipe2 must have left free
+        check_fd_state(c, result, first < 0 ? -1 : lowest_free(first + 1));
+        check_fd_state(c, result, fd);
+        if (c->kind == CALL_DUP3)
+            check_fd_state(c, result, (int)c->arg[1]);
+    }
     if (check_dup >= 0)
         check_same_file(check_dup, fd);
     if (p != NULL)
