@@ -738,8 +738,8 @@ const char *check_what_it_wrote7(const struct call *c, long result)
         int fd = (int)c->arg[0];
         if (st->st_mode != mode_of(fdt[fd].kind) || st->st_ino != fdt[fd].ino) {
             snprintf(what, sizeof(what),
-                     "fstat of fd %d (%s) gave st_mode 0%o, st_ino %lu: "
-                     "expected 0%o, %lu",
+                     "fstat of fd %d (%s) gave st_mode 0x%x, st_ino %lu: "
+                     "expected 0x%x, %lu",
                      fd, is_console(fd) ? "the console" : "a pipe's end", st->st_mode, st->st_ino,
                      mode_of(fdt[fd].kind), fdt[fd].ino);
             return what;
@@ -768,8 +768,8 @@ static void check_same_file(int newfd, int fd)
     if (got != 0 || st.st_mode != mode_of(fdt[fd].kind) || st.st_ino != fdt[fd].ino) {
         char what[160];
         snprintf(what, sizeof(what),
-                 "after the call fstat of fd %d gave %ld, st_mode 0%o, st_ino %lu: not the file "
-                 "of fd %d (0%o, %lu)",
+                 "after the call fstat of fd %d gave %ld, st_mode 0x%x, st_ino %lu: not the file "
+                 "of fd %d (0x%x, %lu)",
                  newfd, got, got == 0 ? st.st_mode : 0, got == 0 ? st.st_ino : 0, fd,
                  mode_of(fdt[fd].kind), fdt[fd].ino);
         fail_other(what);
@@ -805,7 +805,7 @@ static void check_fd_state(const struct call *c, long result, int fd)
         return;
     char what[200];
     snprintf(what, sizeof(what),
-             "after %s returned %ld (%s), fstat of fd %d gave %ld (%s), st_mode 0%o: expected %s",
+             "after %s returned %ld (%s), fstat of fd %d gave %ld (%s), st_mode 0x%x: expected %s",
              calls7[c->kind - CALL_REGION_REVOKE - 1].name, result,
              result < 0 ? errno_name(result) : "not an error", fd, got,
              got < 0 ? errno_name(got) : "open", got == 0 ? st.st_mode : 0,
