@@ -1,13 +1,18 @@
 // sys_cap.c — the capability calls: create, mint, delete, describe (given code: the work is
 // in cap.c).
 #include "ipc/cap.h"
+#include "ipc/devmem.h"
 #include "ipc/endpoint.h"
 #include "ipc/notification.h"
 #include "lib/string.h"
+#include "mm/memlayout.h"
 #include "mm/uaccess.h"
 #include "syscall/syscall.h"
 #include "task/task.h"
 #include "uapi/errno.h"
+#if LAB >= 6
+#include "shm/region.h"
+#endif
 
 // A new object's original capability with every right its type has.
 static long create(struct kobject *o)
@@ -47,6 +52,18 @@ long sys_cap_delete(struct trapframe *tf)
     return 0;
 }
 
+// What a holder may map of the object: a region's or device memory's bytes.
+static unsigned long object_size(const struct kobject *o)
+{
+    if (o->type == CAP_DEVMEM)
+        return ((const struct devmem *)o)->size;
+#if LAB >= 6
+    if (o->type == CAP_REGION)
+        return (unsigned long)((const struct region *)o)->pages * PAGE_SIZE;
+#endif
+    return 0;
+}
+
 long sys_cap_describe(struct trapframe *tf)
 {
     long slot = (long)tf->x[0];
@@ -61,6 +78,7 @@ long sys_cap_describe(struct trapframe *tf)
         info.badge = c->badge;
         info.object = c->object->id;
         info.original = c->original;
+        info.size = object_size(c->object);
     }
     return copy_to_user(tf->x[1], &info, sizeof(info));
 }

@@ -136,8 +136,8 @@ int task_spawn(const char *name, int argc, char *const argv[], struct task *pare
     t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
     if ((err = setup_user_frame(t, entry, argc, argv)) != 0)
         goto fail;
-    // The first context_switch to the task "returns" into task_entry, with SP at the trap
-    // frame: task_entry goes straight to trap_return and from there to user space.
+        // The first context_switch to the task "returns" into task_entry, with SP at the trap
+        // frame: task_entry goes straight to trap_return and from there to user space.
 #if LAB >= 7
     if ((err = fds_start(t, parent)) != 0) // its fds: the parent's, or the console
         goto fail;

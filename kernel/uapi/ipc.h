@@ -93,6 +93,7 @@ struct cap_info {
     unsigned long badge;
     unsigned int object;
     unsigned int original; // 1: the creator's capability (deleting it destroys the object)
+    unsigned long size;    // bytes of a region (lab 6) or of device memory; 0 for the rest
 };
 
 // What task_describe tells about one task (for ps).  `index` counts slots of the task

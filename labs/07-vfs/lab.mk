@@ -20,9 +20,27 @@ USER_LIB_SRCS += \
 	user/lib/file.c
 
 USER_HDRS += \
-	user/include/proto/vfs.h
+	user/include/proto/vfs.h \
+	user/servers/vfs/vfs.h
 
-LAB_DOCS +=
+# The VFS server (a folder: one program).
+USER_PROGS += \
+	user/servers/vfs/
+
+# This lab's test programs (grade/test_lab07_vfs.py runs them).  fstest uses only Linux's
+# calls: the grader also runs it as a Linux process under qemu-aarch64, the oracle whose
+# output Keel's must equal.  pipetest and leaktest use Keel's spawn and counts.
+USER_PROGS += \
+	labs/07-vfs/fstest.c \
+	labs/07-vfs/pipetest.c \
+	labs/07-vfs/leaktest.c
+
+# The VFS server's own test: its protocol spoken directly, garbage included (pid 1 only).
+USER_PROGS += \
+	labs/07-vfs/vfsproto.c
+
+LAB_DOCS += \
+	docs/protocols/vfs.md
 
 # The benchmark (handout 7, "Measuring"), compiled -O2 as lab 6's is.
 USER_PROGS += labs/07-vfs/vfsbench.c

@@ -12,6 +12,8 @@
     keel-tasks      the task table: pid, state, name, kernel stack (lab 4 on), and what a
                     blocked task waits for in IPC (lab 5 on)
     keel-caps PID   a task's capability table: slot, type, rights, badge, object (lab 5 on)
+    keel-fds PID    a task's file descriptors: fd, kind, access, references, and for a pipe
+                    what it holds, for a server's file its handle (lab 7 on)
     keel-user NAME  load the symbols of user program NAME (build/labN/user/NAME.elf),
                     in place of the previous program's
 Commands a lab's kernel cannot support yet say so and which lab adds what they need.
@@ -256,6 +258,63 @@ class KeelCaps(gdb.Command):
             rights = ",".join(name for bit, name in self.RIGHTS if int(c["rights"]) & bit)
             print(f"{n:4}  {self.TYPES.get(int(obj['type']), '?'):12}  {rights:26}  "
                   f"{int(c['badge']):6}  {int(obj['id']):6}  {'yes' if bool(c['original']) else ''}")
+
+
+class KeelFds(gdb.Command):
+    """keel-fds PID: the file descriptors of task PID, kernel/fd/fdtable.h (lab 7 on)."""
+
+    ACCESS = {0: "read", 1: "write", 2: "read+write"}
+
+    def __init__(self):
+        super().__init__("keel-fds", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        if not arg.strip().isdigit():
+            raise gdb.GdbError("usage: keel-fds PID")
+        t = task_with_pid(int(arg), "keel-fds")
+        try:
+            fds = t["fds"]
+        except gdb.error:
+            raise gdb.GdbError("keel-fds: this kernel has no file descriptors (lab 7 adds them)")
+        table = fds["fd"]
+        print(f"limit {int(fds['limit'])} (hard {int(fds['limit_max'])}); "
+              f"current directory: {self.describe(fds['cwd'])}")
+        print("  fd  kind              access      refs  close-on-exec  behind it")
+        for n in range(table.type.range()[1] + 1):
+            f = table[n]
+            if int(f) == 0:
+                continue
+            cloexec = "yes" if int(fds["cloexec"]) >> n & 1 else ""
+            kind = str(f["kind"]).replace("FILE_", "").lower()
+            access = self.ACCESS.get(int(f["flags"]) & 3, "?")
+            if int(f["flags"]) & 0o2000:
+                access += ",append"
+            print(f"{n:4}  {kind:16}  {access:10}  {int(f['refs']):4}  {cloexec:13}  "
+                  f"{self.describe(f)}")
+
+    @staticmethod
+    def describe(f):
+        if int(f) == 0:
+            return "(none: the root)"
+        kind = str(f["kind"])
+        if kind == "FILE_VFS":
+            return f"VFS server handle {int(f['handle'])}, mode 0{int(f['mode']):o}"
+        if kind.startswith("FILE_PIPE"):
+            p = f["pipe"].dereference()
+            ends = [name for name, field in (("reader", "read_open"), ("writer", "write_open"))
+                    if bool(p[field])]
+            return f"pipe 0x{int(f['pipe']):x}: {int(p['count'])} bytes waiting; open: " + \
+                ", ".join(ends)
+        return "the console server (slot 0)"
+
+
+def task_with_pid(pid, command):
+    tasks = gdb.parse_and_eval("tasks")
+    for i in range(tasks.type.range()[1] + 1):
+        t = tasks[i]
+        if str(t["state"]) != "TASK_UNUSED" and int(t["pid"]) == pid:
+            return t
+    raise gdb.GdbError(f"{command}: no task with pid {pid}")
 
 
 class KeelUser(gdb.Command):
@@ -507,6 +566,7 @@ KeelPt()
 KeelTf()
 KeelTasks()
 KeelCaps()
+KeelFds()
 KeelUser()
 KeelWhoWrote()
 KeelBackToFault()

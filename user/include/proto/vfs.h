@@ -9,7 +9,9 @@
 //
 // Every request is a call.  The reply's label is the result: >= 0, or -errno (Linux's
 // errno values, kernel/uapi/errno.h).  Paths and data travel through the client's buffer: a
-// region the client hands over once with VFS_ATTACH, which the server keeps mapped.  A
+// region the server makes for it with VFS_ATTACH and keeps mapped (the server holds the
+// original, so no client can revoke a buffer the server is using).  The kernel's buffer is
+// the one exception: the kernel made it, and gives it to the server at boot.  A
 // path is given by its length (no NUL) at offset 0 of the buffer; rename's two paths lie
 // back to back.
 #ifndef KEEL_PROTO_VFS_H
@@ -18,7 +20,9 @@
 #include "ipc.h"
 
 // Requests: the low byte of the label (the other bits must be 0: EINVAL otherwise).
-//   VFS_ATTACH   cap = a region (map-read, map-write)          -> buffer size in bytes
+//   VFS_ATTACH   w0 pages (1 .. VFS_BUFFER_MAX / 4096)         -> buffer size in bytes; the
+//                                                                 reply carries a capability
+//                                                                 to it (map-read, map-write)
 //   VFS_OPEN     w0 dir, w1 flags (O_*), w2 mode, w3 path len  -> handle; w0 = st_mode of the
 //                                                                 node, w1 = its size
 //   VFS_CLOSE    w0 handle                                     -> 0
