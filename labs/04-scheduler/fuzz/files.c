@@ -18,7 +18,7 @@
 
 // --- the fd table as it must be -----------------------------------------------------------
 
-enum fkind { FK_NONE, FK_CON_IN, FK_CON_OUT, FK_PIPE_R, FK_PIPE_W };
+enum fkind { FK_NONE, FK_CON_IN, FK_CON_OUT, FK_PIPE_R, FK_PIPE_W, FK_FILE, FK_DIR };
 struct fdm {
     enum fkind kind;
     bool cloexec;
@@ -28,6 +28,13 @@ static struct fdm fdt[FD_MAX];
 static unsigned soft = FD_MAX, hard = FD_MAX; // RLIMIT_NOFILE
 static uint64_t touched;                      // fds this combination opened: closed at the end
 static int saved_console[3] = {-1, -1, -1};   // copies of 0..2 while a call may close them
+// The fuzzer's own directory, /tmp/fuzz-SEED, with one empty file `f` in it: made at the
+// start, removed at the end.  Without a VFS server (EIO) the file classes are never-opened fds.
+static char dir_path[40], file_path[48];
+static bool have_dir;
+static uint32_t file_mode, dir_mode; // fstat's st_mode of each, read once
+#define DIR_ENTRIES 3                // ".", ".." and "f": lseek's SEEK_END on the directory
+#define DIRENT_BYTES 24              // each record: 19 bytes and a name of 1 or 2, rounded to 8
 static struct {
     struct rlimit64 new_limit; // what prlimit64's new held when the call was made
     bool has_new;
@@ -37,11 +44,6 @@ static struct {
 static bool is_open(int fd)
 {
     return fd >= 0 && fd < FD_MAX && fdt[fd].kind != FK_NONE;
-}
-
-static bool is_console(int fd)
-{
-    return fdt[fd].kind == FK_CON_IN || fdt[fd].kind == FK_CON_OUT;
 }
 
 // The lowest fd >= from that is not open and below the soft limit, or -1.
@@ -118,6 +120,14 @@ static void close_raw(int fd, const char *what)
         fdt[fd].kind = FK_NONE;
 }
 
+static int open_raw(const char *path, int flags, enum fkind kind)
+{
+    int want = lowest_free(0), got = open(path, flags, 0);
+    check_raw7(got, want < 0 ? -EMFILE : want, "open (a helper)");
+    open_at(got, kind, (flags & O_CLOEXEC) != 0);
+    return got;
+}
+
 static void set_soft(unsigned limit)
 {
     struct rlimit64 l = {limit, hard};
@@ -167,8 +177,25 @@ static void cleanup7(void)
     touched = 0;
 }
 
-void files7_init(void)
+void files7_init(uint64_t seed)
 {
+    snprintf(dir_path, sizeof(dir_path), "/tmp/fuzz-%lu", seed);
+    snprintf(file_path, sizeof(file_path), "%s/f", dir_path);
+    long made = mkdir(dir_path, 0755);
+    if (made != 0 && made != -EIO)
+        check_raw7(made, 0, "mkdir of the fuzzer's directory");
+    have_dir = made == 0;
+    if (have_dir) {
+        int fd = open(file_path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+        check_raw7(fd, 3, "open of a new file in the fuzzer's directory");
+        struct stat st;
+        if (fd >= 0) {
+            file_mode = fstat(fd, &st) == 0 ? st.st_mode : 0;
+            close(fd);
+        }
+        dir_mode = stat(dir_path, &st) == 0 ? st.st_mode : 0;
+        have_dir = fd >= 0 && S_ISREG(file_mode) && S_ISDIR(dir_mode);
+    }
     struct rlimit64 now;
     check_raw7(prlimit64(0, RLIMIT_NOFILE, NULL, &now), 0, "prlimit64 reading the limit");
     if (now.rlim_cur != FD_MAX || now.rlim_max != FD_MAX)
@@ -185,6 +212,14 @@ void files7_init(void)
     }
 }
 
+void files7_teardown(void)
+{
+    if (!have_dir)
+        return;
+    check_raw7(unlink(file_path), 0, "unlink of the fuzzer's file (cleaning up)");
+    check_raw7(rmdir(dir_path), 0, "rmdir of the fuzzer's directory (cleaning up)");
+}
+
 // --- classes ------------------------------------------------------------------------------
 
 enum fd_class7 {
@@ -199,6 +234,8 @@ enum fd_class7 {
     FC_FD_MAX,
     FC_HIGH_BITS,
     FC_ABOVE_LIMIT,
+    FC_FILE,
+    FC_DIR,
     NFC
 };
 static const char *const fd_names7[NFC] = {"0 (console, read)",
@@ -211,7 +248,9 @@ static const char *const fd_names7[NFC] = {"0 (console, read)",
                                            "negative",
                                            "FD_MAX and up",
                                            "a pipe's end + k * 2^32",
-                                           "an open fd at the (lowered) limit"};
+                                           "an open fd at the (lowered) limit",
+                                           "a file (empty, O_RDWR)",
+                                           "a directory (O_DIRECTORY)"};
 
 enum room_class { ROOM, ROOM_NONE, ROOM_ONE, NROOM };
 static const char *const room_names[NROOM] = {"free fds", "no free fd below the limit",
@@ -374,6 +413,15 @@ static uint64_t fd_of_class(int class, bool may_close)
     case FC_HIGH_BITS:
         make_pipe(false, &r, &w);
         return (uint32_t)(random_below(2) ? r : w) | high_garbage();
+    case FC_FILE:
+        if (!have_dir)
+            return (uint64_t)never_opened();
+        return (uint64_t)(int64_t)open_raw(file_path, O_RDWR | (random_below(2) ? O_CLOEXEC : 0),
+                                           FK_FILE);
+    case FC_DIR:
+        if (!have_dir)
+            return (uint64_t)never_opened();
+        return (uint64_t)(int64_t)open_raw(dir_path, O_RDONLY | O_DIRECTORY, FK_DIR);
     default: // FC_ABOVE_LIMIT: the write end, at the soft limit (lowered after it opened)
         make_pipe(false, &r, &w);
         if (w > 0)
@@ -682,13 +730,23 @@ void predict7(const struct call *c, struct expected *e)
         plan.want[1] = plan.want[0] < 0 ? -1 : lowest_free(plan.want[0] + 1);
         e->value = 0;
         break;
-    case CALL_LSEEK:
+    case CALL_LSEEK: {
+        int whence = (int)c->arg[2];
+        bool file = is_open(fd) && (fdt[fd].kind == FK_FILE || fdt[fd].kind == FK_DIR);
         open_or_ebadf(fd, e);
-        if (is_open(fd))
+        if (is_open(fd) && !file)
             expect_error(e, ESPIPE); // the console and pipes have no offset
-        if ((int)c->arg[2] < SEEK_SET || (int)c->arg[2] > SEEK_END)
+        if (whence < SEEK_SET || whence > SEEK_END) {
             expect_error(e, EINVAL);
+        } else if (file) { // opened just now: at 0; the file is empty, the directory has 3
+            int64_t base = whence != SEEK_END ? 0 : fdt[fd].kind == FK_DIR ? DIR_ENTRIES : 0;
+            int64_t offset = (int64_t)c->arg[1];
+            if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
+                expect_error(e, EINVAL); // a negative result
+            e->value = base + offset;
+        }
         break;
+    }
     case CALL_FSTAT:
         open_or_ebadf(fd, e);
         if (!user_may_access(c->arg[1], sizeof(struct stat), true))
@@ -697,16 +755,23 @@ void predict7(const struct call *c, struct expected *e)
         break;
     case CALL_FSYNC:
         open_or_ebadf(fd, e);
-        if (is_open(fd))
+        if (is_open(fd) && fdt[fd].kind != FK_FILE && fdt[fd].kind != FK_DIR)
             expect_error(e, EINVAL); // Linux: fsync of a pipe or a terminal
+        e->value = 0;
         break;
-    case CALL_GETDENTS64:
+    case CALL_GETDENTS64: {
+        uint64_t len = c->arg[2];
         open_or_ebadf(fd, e);
-        if (is_open(fd))
+        if (is_open(fd) && fdt[fd].kind != FK_DIR)
             expect_error(e, ENOTDIR);
-        if (!user_may_access(c->arg[1], c->arg[2], true))
+        if (!user_may_access(c->arg[1], len, true))
             expect_error(e, EFAULT);
+        if (is_open(fd) && fdt[fd].kind == FK_DIR && len < DIRENT_BYTES)
+            expect_error(e, EINVAL); // not even "." fits
+        e->value = (long)(len < DIR_ENTRIES * DIRENT_BYTES ? len / DIRENT_BYTES * DIRENT_BYTES
+                                                           : DIR_ENTRIES * DIRENT_BYTES);
         break;
+    }
     default:
         predict_prlimit(c, e);
     }
@@ -714,7 +779,16 @@ void predict7(const struct call *c, struct expected *e)
 
 static uint32_t mode_of(enum fkind kind)
 {
+    if (kind == FK_FILE || kind == FK_DIR)
+        return kind == FK_FILE ? file_mode : dir_mode;
     return kind == FK_CON_IN || kind == FK_CON_OUT ? S_IFCHR | 0620 : S_IFIFO | 0600;
+}
+
+static const char *kind_name(enum fkind kind)
+{
+    static const char *const names[] = {"not open",    "the console", "the console", "a read end",
+                                        "a write end", "a file",      "a directory"};
+    return names[kind];
 }
 
 const char *check_what_it_wrote7(const struct call *c, long result)
@@ -740,8 +814,8 @@ const char *check_what_it_wrote7(const struct call *c, long result)
             snprintf(what, sizeof(what),
                      "fstat of fd %d (%s) gave st_mode 0x%x, st_ino %lu: "
                      "expected 0x%x, %lu",
-                     fd, is_console(fd) ? "the console" : "a pipe's end", st->st_mode, st->st_ino,
-                     mode_of(fdt[fd].kind), fdt[fd].ino);
+                     fd, kind_name(fdt[fd].kind), st->st_mode, st->st_ino, mode_of(fdt[fd].kind),
+                     fdt[fd].ino);
             return what;
         }
         return NULL;
@@ -809,9 +883,7 @@ static void check_fd_state(const struct call *c, long result, int fd)
              calls7[c->kind - CALL_REGION_REVOKE - 1].name, result,
              result < 0 ? errno_name(result) : "not an error", fd, got,
              got < 0 ? errno_name(got) : "open", got == 0 ? st.st_mode : 0,
-             !open            ? "EBADF (not open)"
-             : is_console(fd) ? "the console"
-                              : "the pipe's end it was");
+             open ? kind_name(fdt[fd].kind) : "EBADF (not open)");
     fail_other(what);
     if (!open && got == 0)
         close(fd); // the kernel's leak, reported: the table as the model has it again

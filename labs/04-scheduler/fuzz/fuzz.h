@@ -533,7 +533,10 @@ void apply6(const struct call *c, long result); // and deletes what the combinat
 // --- lab 7: files (files.c) ---------------------------------------------------------------
 extern const struct call_info calls7[];
 void calls7_init(void);
-void files7_init(void); // reads the fd table and the limit as the fuzzer starts with them
+// Reads the fd table and the limit as the fuzzer starts with them, and makes its directory,
+// /tmp/fuzz-SEED, with an empty file in it; teardown removes them.
+void files7_init(uint64_t seed);
+void files7_teardown(void);
 void build_call7(struct call *c);
 void predict7(const struct call *c, struct expected *e);
 const char *check_what_it_wrote7(const struct call *c, long result);

@@ -397,7 +397,7 @@ int main(int argc, char **argv)
 #endif
 #if LAB >= 7
     calls7_init();
-    files7_init();
+    files7_init(seed);
 #endif
     int pid = spawn("true", (char *[]){"true", NULL}), status;
     waitpid(pid, &status, 0); // whatever is allocated once for good, is allocated now
@@ -437,6 +437,9 @@ int main(int argc, char **argv)
     peers_check_settled();
     if (caps_degraded())
         kill_all_children();
+#endif
+#if LAB >= 7
+    files7_teardown(); // the fuzzer's directory removed
 #endif
     failures += reap_all_children(&started, &reaped);
     unsigned long after = free_frames();
