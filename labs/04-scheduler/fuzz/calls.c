@@ -106,6 +106,10 @@ static const struct call_info calls[NCALLS] = {
 
 static const struct call_info *info(enum call_kind kind)
 {
+#if LAB >= 7
+    if (kind > CALL_REGION_REVOKE)
+        return &calls7[kind - CALL_REGION_REVOKE - 1];
+#endif
 #if LAB >= 6
     if (kind > CALL_UNKNOWN)
         return &calls6[kind - CALL_UNKNOWN - 1];
@@ -444,6 +448,12 @@ void build_call(enum call_kind kind, int combination, struct call *c)
         c->number = number_value(c->classes[0]);
         break;
     default:
+#if LAB >= 7
+        if (kind > CALL_REGION_REVOKE) {
+            build_call7(c);
+            break;
+        }
+#endif
 #if LAB >= 6
         if (kind > CALL_UNKNOWN) {
             build_call6(c);

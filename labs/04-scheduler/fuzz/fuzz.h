@@ -20,6 +20,9 @@
 // From lab 6 on (LAB >= 6), the shared memory calls too:
 //   regions.c their argument classes, their oracle, and the regions each combination makes
 //             and deletes again
+// From lab 7 on (LAB >= 7), the file calls too:
+//   files.c   the calls on fds: the fd table as it must be, their classes and oracle, and
+//             the pipes each combination opens and closes again
 #ifndef FUZZ_H
 #define FUZZ_H
 
@@ -182,6 +185,17 @@ enum call_kind {
     CALL_REGION_MAP,
     CALL_REGION_UNMAP,
     CALL_REGION_REVOKE,
+#endif
+#if LAB >= 7
+    CALL_CLOSE, // lab 7's calls come after lab 6's
+    CALL_DUP,
+    CALL_DUP3,
+    CALL_PIPE2,
+    CALL_LSEEK,
+    CALL_FSTAT,
+    CALL_FSYNC,
+    CALL_GETDENTS64,
+    CALL_PRLIMIT64,
 #endif
     NCALLS
 };
@@ -513,6 +527,22 @@ void regions6_init(void); // before the baseline: the page tables regions are ma
 void build_call6(struct call *c);
 void predict6(const struct call *c, struct expected *e);
 void apply6(const struct call *c, long result); // and deletes what the combination made
+#endif
+
+#if LAB >= 7
+// --- lab 7: files (files.c) ---------------------------------------------------------------
+extern const struct call_info calls7[];
+void calls7_init(void);
+// Reads the fd table and the limit as the fuzzer starts with them, and makes its directory,
+// /tmp/fuzz-SEED, with an empty file in it; teardown removes them.
+void files7_init(uint64_t seed);
+void files7_teardown(void);
+void build_call7(struct call *c);
+void predict7(const struct call *c, struct expected *e);
+const char *check_what_it_wrote7(const struct call *c, long result);
+// What the call changed in the fd table; then everything the combination opened is closed
+// (also after a call not made: result NOT_MADE).
+void apply7(const struct call *c, long result);
 #endif
 
 #endif

@@ -17,7 +17,7 @@
 
 #define MAX_REPORTED 5
 #define MAX_COMBINATIONS 1024
-#define MAX_SCHEDULE 4096 // combinations in one pass, over all calls
+#define MAX_SCHEDULE 8192 // combinations in one pass, over all calls
 #define PROGRESS_EVERY 5000
 #define MAX_LIVE_CHILDREN 24 // lab 5: `true`s and peers together, of the 63 task slots
 
@@ -204,6 +204,9 @@ long make_call(const struct call *c)
                                               : "unsafe",
                    description);
         }
+#if LAB >= 7
+        apply7(c, NOT_MADE); // what its combination opened is closed again
+#endif
         return NOT_MADE;
     }
     struct regs in, out;
@@ -231,6 +234,10 @@ long make_call(const struct call *c)
         if (wrong == NULL)
             wrong = check_what_it_wrote5(c, result, &out);
 #endif
+#if LAB >= 7
+        if (wrong == NULL)
+            wrong = check_what_it_wrote7(c, result);
+#endif
         if (wrong != NULL)
             fail(c, wrong);
     }
@@ -242,6 +249,9 @@ long make_call(const struct call *c)
 #endif
 #if LAB >= 6
     apply6(c, result); // and the regions its combination made are deleted
+#endif
+#if LAB >= 7
+    apply7(c, result); // and the fds its combination opened are closed
 #endif
     if (calls_made % PROGRESS_EVERY == 0)
         printf("\nfuzz: %d calls made\n", calls_made);
@@ -385,6 +395,10 @@ int main(int argc, char **argv)
 #if LAB >= 6
     regions6_init();
 #endif
+#if LAB >= 7
+    calls7_init();
+    files7_init(seed);
+#endif
     int pid = spawn("true", (char *[]){"true", NULL}), status;
     waitpid(pid, &status, 0); // whatever is allocated once for good, is allocated now
 #if LAB >= 5
@@ -423,6 +437,9 @@ int main(int argc, char **argv)
     peers_check_settled();
     if (caps_degraded())
         kill_all_children();
+#endif
+#if LAB >= 7
+    files7_teardown(); // the fuzzer's directory removed
 #endif
     failures += reap_all_children(&started, &reaped);
     unsigned long after = free_frames();
