@@ -19,6 +19,7 @@
 #define EBUSY 16        // device or resource busy
 #define EEXIST 17       // exists
 #define EXDEV 18        // cross-device link (rename across file systems)
+#define ENODEV 19       // no such device (lab 8: no host file to write a disk back to)
 #define ENOTDIR 20      // not a directory
 #define EISDIR 21       // is a directory
 #define EINVAL 22       // invalid argument
@@ -27,6 +28,7 @@
 #define EFBIG 27        // file too large
 #define ENOSPC 28       // no space left
 #define ESPIPE 29       // illegal seek
+#define EROFS 30        // read-only file system
 #define EPIPE 32        // broken pipe
 #define ERANGE 34       // result out of range
 #define EDEADLK 35      // the call would wait for itself (lab 7: a server's own file call)

@@ -43,6 +43,10 @@
 //                                                                 pages, w3 clients attached
 //   VFS_DETACH   (nothing)                                     -> 0: the client's handles are
 //                                                                 closed, its buffer unmapped
+//   VFS_SYNC     (nothing)                                     -> 0 (lab 8): every file system's
+//                                                                 cache written back and its
+//                                                                 disk flushed (sync, and the
+//                                                                 kernel before power-off)
 // A `dir` is a handle of an open directory, or VFS_ROOT: a relative path starts there (an
 // absolute path ignores it).  Handles are small numbers, each valid only for the client (the
 // badge) that opened it.
@@ -61,6 +65,7 @@
 #define VFS_FSYNC 13
 #define VFS_STATS 14
 #define VFS_DETACH 15
+#define VFS_SYNC 16
 
 #define VFS_ROOT (~0UL) // as a `dir`: the root directory
 

@@ -78,6 +78,10 @@ struct fs_ops {
     // until its last release.
     void (*hold)(struct fs *fs, void *node);
     void (*release)(struct fs *fs, void *node);
+    // Lab 8: writes what the file system holds in memory back to its disk and flushes it
+    // (NULL: nothing to write, as the ramfs).  `node` NULL: everything (sync, unmount);
+    // else that file's data and entry (fsync, close of a written file).
+    long (*sync)(struct fs *fs, void *node);
 };
 
 // A mounted file system: its operations, its root, and its number (vfs_stat.dev).
