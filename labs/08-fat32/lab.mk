@@ -4,6 +4,18 @@
 
 USER_HDRS += \
 	user/include/proto/blk.h \
-	user/servers/vfs/cache.h
+	user/servers/vfs/cache.h \
+	user/servers/blk/blk.h
 
-LAB_DOCS +=
+# disk_writeback, the block server's way to the host's image file.
+USER_LIB_SRCS += \
+	user/lib/disk.c
+
+# The block server (a folder: one program).  The VFS server's new files (blkdev.c, cache.c,
+# procfs.c, fat32*.c) are in lab 7's folder user/servers/vfs/, so lab 7's build compiles
+# them too: each is wrapped whole in `#if LAB >= 8`, as lab 6's console/shared.c is.
+USER_PROGS += \
+	user/servers/blk/
+
+LAB_DOCS += \
+	docs/protocols/blk.md

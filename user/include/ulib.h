@@ -141,6 +141,13 @@ int fsync(int fd);
 int prlimit64(int pid, int resource, const struct rlimit64 *new_limit, struct rlimit64 *old);
 #endif
 
+#if LAB >= 8
+// --- The RAM disk (lab 8; user/lib/disk.c, docs/syscalls.md) -------------------------------
+// Writes `len` bytes of the disk region in `slot` from byte `offset` on back to the host's
+// image file (the block server's BLK_FLUSH).  0, or -errno; -ENODEV: there is no host file.
+long disk_writeback(int slot, unsigned long offset, unsigned long len);
+#endif
+
 // Reads the PMU's instruction counter (kernel enables it for EL0; counts only with QEMU's
 // -icount shift=0).
 static inline uint64_t instructions(void)
