@@ -12,6 +12,9 @@
 // copy.  Each gets a buffer with VFS_ATTACH, a region the server makes and shares with it,
 // which carries paths and data; the kernel's is the one it made at boot.
 #include "vfs.h"
+#if LAB >= 8
+#include "cache.h"
+#endif
 
 static struct client clients[VFS_MAX_CLIENTS];
 
@@ -119,6 +122,15 @@ static void vfs_stats(struct client *c, const struct ipc_msg *req, struct ipc_ms
     reply->w[3] = clients_attached();
 }
 
+#if LAB >= 8
+// VFS_SYNC -> 0 once every mounted file system has written its changes back and flushed
+// its disk (sync(2); the kernel sends it before it powers off), or the first error.
+static void vfs_sync(struct client *c, const struct ipc_msg *req, struct ipc_msg *reply)
+{
+    reply->label = mount_sync_all();
+}
+#endif
+
 // The dispatch table: a request's handler by its number (VFS_ATTACH is handled apart: it
 // is the one request that brings a capability and needs no buffer yet).
 static const handler_fn handlers[] = {
@@ -127,6 +139,9 @@ static const handler_fn handlers[] = {
     [VFS_GETDENTS] = vfs_getdents, [VFS_MKDIR] = vfs_mkdir,     [VFS_UNLINK] = vfs_unlink,
     [VFS_RENAME] = vfs_rename,     [VFS_GETPATH] = vfs_getpath, [VFS_FSYNC] = vfs_fsync,
     [VFS_STATS] = vfs_stats,       [VFS_DETACH] = vfs_detach,
+#if LAB >= 8
+    [VFS_SYNC] = vfs_sync,
+#endif
 };
 #define NHANDLERS (sizeof(handlers) / sizeof(handlers[0]))
 
@@ -179,6 +194,34 @@ static int serve(void)
     }
 }
 
+#if LAB >= 8
+// The device numbers (vfs_stat.dev) of lab 8's file systems; the root ramfs is 0.
+#define DEV_PROC 1
+#define DEV_DISK 2
+
+// Lab 8's file systems: procfs on /proc, and the disk behind the block server, if the
+// kernel gave the server one (VFS_SLOT_BLK is empty when Keel booted without a disk).
+// Failures are told and the server serves on without them.
+static void start_disk(struct fs *root)
+{
+    long err = procfs_mount(root, DEV_PROC);
+    if (err < 0)
+        printf("vfs: cannot mount /proc: %s\n", errno_name(err));
+    struct blkdev *disk;
+    err = blkdev_open(VFS_SLOT_BLK, &disk);
+    if (err == -EBADF)
+        return; // no disk
+    if (err < 0) {
+        printf("vfs: the block server does not answer (%s): no disk\n", errno_name(err));
+        return;
+    }
+    printf("vfs: disk of %lu sectors (%lu KiB)%s\n", (unsigned long)blkdev_sectors(disk),
+           (unsigned long)blkdev_sectors(disk) / 2, blkdev_read_only(disk) ? ", read-only" : "");
+    // FAT32 (fat32*.c) mounts itself on /disk from here: fat32_mount(disk, DEV_DISK, ...).
+    (void)DEV_DISK;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     long err = attach_kernel();
@@ -197,5 +240,8 @@ int main(int argc, char **argv)
         printf("vfs: ramfs on /: seeding from the boot archive failed: %s\n", errno_name(files));
     else
         printf("vfs: ramfs on /: %ld files from the boot archive\n", files);
+#if LAB >= 8
+    start_disk(root);
+#endif
     return serve();
 }
