@@ -19,3 +19,8 @@ USER_PROGS += \
 
 LAB_DOCS += \
 	docs/protocols/blk.md
+
+# The block server's own test: its protocol spoken directly, garbage included, against a
+# block server the test starts over a region of its own.
+USER_PROGS += \
+	labs/08-fat32/blkproto.c
