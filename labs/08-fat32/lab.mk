@@ -2,8 +2,21 @@
 # the VFS server, mounted at /disk; sync and a clean power-off that leaves the image on the
 # host as the guest left it.
 
+KERNEL_SRCS += \
+	kernel/platform/virt/semihosting.c \
+	kernel/dev/ramdisk.c \
+	kernel/dev/rtc.c \
+	kernel/fd/sys_sync.c
+
+KERNEL_HDRS += \
+	kernel/platform/virt/semihosting.h \
+	kernel/dev/ramdisk.h
+
 USER_HDRS += \
 	user/include/proto/blk.h \
 	user/servers/vfs/cache.h
+
+# `make lab-8 qemu` boots with a disk (DISK=path.img, or an empty one in build/lab8/).
+LAB_DISK := yes
 
 LAB_DOCS +=
