@@ -16,6 +16,14 @@ USER_HDRS += \
 	user/include/proto/blk.h \
 	user/servers/vfs/cache.h
 
+USER_LIB_SRCS += \
+	user/lib/power.c
+
+# The shell's sync and poweroff are programs, as on Linux.
+USER_PROGS += \
+	user/bin/sync.c \
+	user/bin/poweroff.c
+
 # `make lab-8 qemu` boots with a disk (DISK=path.img, or an empty one in build/lab8/).
 LAB_DISK := yes
 
