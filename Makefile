@@ -146,7 +146,7 @@ endif
 DISK_SIZE := $(shell stat -c %s $(DISK))
 MEM_MIB := $(shell awk -v m='$(MEM)' 'BEGIN { u = toupper(substr(m, length(m))); \
              f = u == "K" ? 1 / 1024 : u == "G" ? 1024 : u == "T" ? 1048576 : 1; \
-             n = int(m * f); print n > 4096 ? 4096 : n }')
+             n = int(m * f); print (n > 4096 ? 4096 : n) }')
 DISK_ADDR := $(shell printf '0x%x' $$(( 0x40000000 + $(MEM_MIB) * 1048576 - \
              ($(DISK_SIZE) + 0x1fffff) / 0x200000 * 0x200000 )))
 DISK_QEMU_OPTS := -device loader,file=$(DISK),addr=$(DISK_ADDR),force-raw=on -semihosting
