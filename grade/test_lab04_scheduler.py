@@ -442,6 +442,8 @@ NOT_FUZZED = {"exit", "exit_group"}  # the fuzzer must live to report
 # (an open item: files.c fuzzes the fd calls, on files of its own directory too); lab 7's
 # grader checks their errors against Linux instead.
 NOT_FUZZED |= {"getcwd", "mkdirat", "unlinkat", "renameat", "chdir", "openat", "newfstatat"}
+# Lab 8's calls: in use, not fuzzed yet (reboot would end the run; an open item, issue 14).
+NOT_FUZZED |= {"sync", "clock_gettime", "reboot", "disk_writeback"}
 LATER_NUMBERS = {5: {129} | set(range(501, 523))}  # calls a later lab adds, when the table
                                                    # does not say "(lab N)" beside the name
 # The fuzzer reports spawn with capabilities (x2, x3) on its own line.

@@ -370,6 +370,12 @@ static const uint64_t numbers_in_use[] = {
     SYS_fsync,
     SYS_prlimit64,
 #endif
+#if LAB >= 8
+    SYS_sync,
+    SYS_clock_gettime,
+    SYS_reboot,
+    SYS_disk_writeback,
+#endif
 };
 #define NUMBERS_IN_USE (sizeof(numbers_in_use) / sizeof(numbers_in_use[0]))
 
