@@ -12,6 +12,9 @@
 // copy.  Each gets a buffer with VFS_ATTACH, a region the server makes and shares with it,
 // which carries paths and data; the kernel's is the one it made at boot.
 #include "vfs.h"
+#if LAB >= 8
+#include "fat32.h"
+#endif
 
 static struct client clients[VFS_MAX_CLIENTS];
 
@@ -179,6 +182,44 @@ static int serve(void)
     }
 }
 
+#if LAB >= 8
+// Lab 8: FAT32 on the block server's disk, on /disk, a directory made in the ramfs for it.
+// No block server (slot VFS_SLOT_BLK empty): nothing is mounted, and there is no /disk.  A
+// volume FAT32 refuses (fat32_refusal says which field): /disk stays an empty ramfs
+// directory, and the disk is never written.  One line says which of these happened.
+static void mount_disk(struct fs *root)
+{
+    struct blkdev *d;
+    long err = blkdev_open(VFS_SLOT_BLK, &d);
+    if (err == -EBADF) {
+        printf("vfs: no disk: nothing mounted on /disk\n");
+        return;
+    }
+    void *point = NULL;
+    if (err == 0)
+        err = root->ops->mkdir(root, root->root, "disk", 4, 0755);
+    if (err == 0)
+        err = root->ops->lookup(root, root->root, "disk", 4, &point);
+    if (err < 0) {
+        printf("vfs: /disk: not mounted: %s\n", errno_name(err));
+        return;
+    }
+    struct fs *fat = fat32_mount(d, 1, &err);
+    if (fat == NULL) {
+        printf("vfs: /disk: not mounted: %s\n", err == -EINVAL ? fat32_refusal() : errno_name(err));
+        return;
+    }
+    err = mount(fat, (struct vnode){root, point});
+    if (err < 0) {
+        printf("vfs: /disk: not mounted: %s\n", errno_name(err));
+        return;
+    }
+    struct fat32 *v = (struct fat32 *)fat;
+    printf("vfs: FAT32 on /disk: %u clusters of %u bytes, %u free%s\n", v->clusters,
+           v->bytes_per_clus, v->free_count, blkdev_read_only(d) ? " (read-only)" : "");
+}
+#endif
+
 int main(int argc, char **argv)
 {
     long err = attach_kernel();
@@ -197,5 +238,8 @@ int main(int argc, char **argv)
         printf("vfs: ramfs on /: seeding from the boot archive failed: %s\n", errno_name(files));
     else
         printf("vfs: ramfs on /: %ld files from the boot archive\n", files);
+#if LAB >= 8
+    mount_disk(root);
+#endif
     return serve();
 }
