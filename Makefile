@@ -122,8 +122,40 @@ ifneq ($(shell awk -v m='$(MEM)' -v min=$(RAM_MIN_MIB) 'BEGIN { u = toupper(subs
 $(error MEM=$(MEM) is too little RAM: Keel needs at least $(RAM_MIN_MIB)M (RAM_MIN_SIZE in kernel/mm/memlayout.h))
 endif
 endif
+# From lab 8 (a lab.mk sets LAB_DISK), `make qemu` boots with a disk: DISK=path.img, or an
+# empty FAT32 image made in build/labN/disk.img.  QEMU's loader puts the image at the top of
+# RAM, the boot arguments say where (disk=ADDRESS,SIZE) and which host file the kernel writes
+# it back to (diskfile=, through semihosting: kernel/dev/ramdisk.c).  The graders give each
+# test a disk of its own (grade/harness.py).
+LAB_DISK ?=
+DISK_BOOTARGS :=
+DISK_QEMU_OPTS :=
+ifeq ($(LAB_DISK),yes)
+ifneq ($(filter qemu qemu-gdb,$(MAKECMDGOALS)),)
+DISK ?= $(B)/disk.img
+ifneq ($(words $(DISK)),1)
+$(error DISK='$(DISK)': a path without spaces, please (it goes into the boot arguments))
+endif
+ifeq ($(wildcard $(DISK)),)
+ifeq ($(DISK),$(B)/disk.img)
+$(shell mkdir -p $(B) && mkfs.fat -F 32 -s 1 -n KEEL -C $(DISK) 40960 >/dev/null)
+else
+$(error DISK=$(DISK): no such file)
+endif
+endif
+DISK_SIZE := $(shell stat -c %s $(DISK))
+MEM_MIB := $(shell awk -v m='$(MEM)' 'BEGIN { u = toupper(substr(m, length(m))); \
+             f = u == "K" ? 1 / 1024 : u == "G" ? 1024 : u == "T" ? 1048576 : 1; \
+             n = int(m * f); print n > 4096 ? 4096 : n }')
+DISK_ADDR := $(shell printf '0x%x' $$(( 0x40000000 + $(MEM_MIB) * 1048576 - \
+             ($(DISK_SIZE) + 0x1fffff) / 0x200000 * 0x200000 )))
+DISK_QEMU_OPTS := -device loader,file=$(DISK),addr=$(DISK_ADDR),force-raw=on -semihosting
+DISK_BOOTARGS := semihosting disk=$(DISK_ADDR),$(DISK_SIZE) diskfile=$(DISK)
+endif
+endif
 QEMUOPTS = -M virt -cpu cortex-a72 -m $(MEM) -nographic -nic none \
-           -kernel $(KERNEL) -append "$(BOOTARGS)" $(LAB_QEMU_OPTS) $(QEMUEXTRA)
+           -kernel $(KERNEL) -append "$(strip $(DISK_BOOTARGS) $(BOOTARGS))" $(LAB_QEMU_OPTS) \
+           $(DISK_QEMU_OPTS) $(QEMUEXTRA)
 
 # ---------------------------------------------------------------------------------------------
 .PHONY: build help setup setup-build setup-qemu setup-gdb setup-grade qemu qemu-gdb gdb replay grade release release-check clean \

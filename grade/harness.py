@@ -47,6 +47,7 @@ BUILD = os.path.join(ROOT, "build")
 LOG_DIR = os.path.join(BUILD, "grade", "logs")
 PROMPT = "K> "
 RAM_BASE = 0x40000000  # QEMU virt's RAM starts here
+DISK_ALIGN = 0x200000  # a disk image sits at the top of RAM, 2 MiB-aligned (as the Makefile puts it)
 KEEL_MAX_RAM = 4 << 30  # Keel uses (manages and maps) at most this much of it: frame.h
 # How long a boot may take before the first output: generous, because `make grade` runs
 # several QEMUs at once on a loaded machine, but a healthy boot takes a fraction of a second.
@@ -122,7 +123,7 @@ class Machine:
 
     def start(self, bootargs="", mem="128M", extra=(), gdb_port=None, semihosting=True,
               icount=False, cpu="cortex-a72", monitor=True, archive=None, archive_address=None,
-              quiet=None):
+              quiet=None, disk=None):
         """Starts QEMU.  With semihosting (the default), a kernel that halts or panics ends
         QEMU at once (status 125) instead of sleeping until the test's timeout.  `monitor`
         asks for the kernel monitor rather than user programs (from lab 4 on, Keel starts
@@ -134,7 +135,11 @@ class Machine:
         `make qemu BOOTARGS=...` (tools/transcripts.py).  `icount`: True for -icount
         shift=0, or -icount's options ("shift=0,sleep=off"); an -icount in `extra` counts as
         the same (a recording adds its own options to it).  `quiet`: how long this kernel
-        may legitimately stay silent (default QUIET)."""
+        may legitimately stay silent (default QUIET).  `disk` (lab 8): the path of a disk
+        image, loaded at the top of RAM as `make lab-8 qemu DISK=...` loads it and written
+        back into that file by the guest's flushes (disk=, diskfile=: kernel/dev/ramdisk.c);
+        a recording loads a copy of it as it was, so that its replay starts from the same
+        disk."""
         if self.nonce is None or re.search(r"(^|\s)nonce=", bootargs):
             args = bootargs.strip()
         else:
@@ -163,6 +168,18 @@ class Machine:
                 address = RAM_BASE + min(parse_size(mem), KEEL_MAX_RAM) // 2
             extra += ["-device", f"loader,file={path},addr=0x{address:x},force-raw=on"]
             args = f"archive=0x{address:x} " + args
+        if disk is not None:
+            size = os.path.getsize(disk)
+            top = RAM_BASE + min(parse_size(mem), KEEL_MAX_RAM)  # Keel uses no RAM above 4 GiB
+            address = top - (size + DISK_ALIGN - 1) // DISK_ALIGN * DISK_ALIGN
+            loaded = disk
+            if self.record_dir:
+                loaded = os.path.join(self.record_dir, "disk.img")
+                shutil.copyfile(disk, loaded)
+            extra += ["-device", f"loader,file={loaded},addr=0x{address:x},force-raw=on"]
+            args = f"disk=0x{address:x},{size} diskfile={os.path.abspath(disk)} " + args
+            if not semihosting:
+                raise ValueError("a disk is written back through semihosting: keep it on")
         cmd = ["qemu-system-aarch64", "-M", "virt", "-cpu", cpu, "-m", mem,
                "-display", "none", "-monitor", "none", "-serial", "stdio", "-nic", "none",
                "-no-reboot", "-kernel", self.kernel, "-append", args]

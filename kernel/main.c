@@ -23,6 +23,9 @@
 #endif
 #if LAB >= 4
 #include "boot/archive.h"
+#if LAB >= 8
+#include "dev/ramdisk.h"
+#endif
 #include "task/task.h"
 #endif
 
@@ -57,6 +60,9 @@ void kmain(void)
     frame_init();
 #if LAB >= 4
     archive_init(); // before anything allocates: an extra archive's frames must stay free
+#if LAB >= 8
+    ramdisk_init(); // the same for the disk image's frames
+#endif
 #endif
     kvm_init();
 #endif

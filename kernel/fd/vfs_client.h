@@ -34,6 +34,11 @@ long vfs_rename(uint64_t old_dir, uint64_t old_path, uint64_t new_dir, uint64_t 
 // its length with the NUL, or -ERANGE if it does not fit in `size`.
 long vfs_getpath(uint64_t handle, uint64_t buf, size_t size);
 long vfs_fsync(uint64_t handle);
+#if LAB >= 8
+// Every file system written back (VFS_SYNC): sync, power-off, and pid 1's end.  0 or -errno
+// (reported on the console: nobody else would hear of it).
+long vfs_sync(void);
+#endif
 // Linux's struct stat made of the server's, copied to user `user_stat`: 0 or -EFAULT.
 long vfs_stat_to_user(const struct vfs_stat *vs, uint64_t user_stat);
 // The root directory's struct stat (newfstatat of AT_FDCWD with AT_EMPTY_PATH, no cwd yet).

@@ -25,6 +25,11 @@
 #if LAB >= 7
 #include "fd/vfs_client.h"
 #endif
+#if LAB >= 8
+#include "dev/ramdisk.h"
+#include "proto/blk.h"
+#include "shm/region.h"
+#endif
 
 static void give(struct task *t, long slot, struct kobject *o, unsigned rights, bool original)
 {
@@ -58,6 +63,31 @@ static void run_until_serving(struct task *first, struct task *server)
     sched_enqueue(first);
 }
 
+#if LAB >= 8
+// The block server (lab 8), pid 4, if boot argument disk= gave a disk: the disk's region
+// (kernel/dev/ramdisk.c) and its endpoint, and for the VFS server (pid 3) a capability to
+// call it in VFS_SLOT_BLK.  Without a disk no block server runs, and the VFS has no /disk.
+static void start_blk(struct task *first, struct task *vfs)
+{
+    struct region *disk = ramdisk_region();
+    if (disk == NULL)
+        return;
+    static char *argv[] = {"blk", NULL};
+    int pid = task_spawn("blk", 1, argv, NULL);
+    if (pid < 0) {
+        printf("keel: cannot start the block server (error %d); no /disk\n", pid);
+        return;
+    }
+    struct task *blk = task_by_pid(pid);
+    struct endpoint *ep = endpoint_create();
+    give(blk, BLK_SLOT_ENDPOINT, ep ? &ep->obj : NULL, RIGHT_SEND | RIGHT_RECV | RIGHT_GRANT, true);
+    give(blk, BLK_SLOT_DISK, &disk->obj, RIGHT_MAP_READ | RIGHT_MAP_WRITE, false);
+    give(blk, SLOT_CONSOLE, first->caps.slot[SLOT_CONSOLE].object, RIGHT_SEND, false);
+    give(vfs, VFS_SLOT_BLK, &ep->obj, RIGHT_SEND, false);
+    run_until_serving(first, blk);
+}
+#endif
+
 #if LAB >= 7
 // The VFS server (lab 7), pid 3, once the console serves: it prints as it seeds its ramfs
 // from the boot archive.  kernel/fd/vfs_client.c gives it what it needs.
@@ -78,6 +108,9 @@ static void start_vfs(struct task *first)
         printf("keel: out of memory while starting the VFS server; powering off\n");
         power_exit(1);
     }
+#if LAB >= 8
+    start_blk(first, vfs); // the VFS mounts /disk as it starts: its block server runs first
+#endif
     run_until_serving(first, vfs);
 }
 #endif

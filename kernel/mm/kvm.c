@@ -29,6 +29,9 @@ const struct kvm_device kvm_devices[] = {
     {"GIC distributor", GICD_PA, 0x10000},
     {"GIC CPU interface", GICC_PA, 0x10000},
     {"UART (PL011)", UART0_PA, PAGE_SIZE},
+#if LAB >= 8
+    {"RTC (PL031)", RTC_PA, PAGE_SIZE},
+#endif
     {"virtio-mmio", VIRTIO_MMIO_PA, VIRTIO_MMIO_SLOTS *VIRTIO_MMIO_STRIDE},
 };
 const int kvm_ndevices = sizeof(kvm_devices) / sizeof(kvm_devices[0]);

@@ -45,6 +45,10 @@ struct region *region_create(uint64_t pages);
 uint64_t region_frame(const struct region *r, uint64_t n);
 // A reference more (a capability or a mapping), and one less: at 0 the region is freed.
 void region_get(struct region *r);
+#if LAB >= 8
+// A region over frames the allocator does not own (the RAM disk, kernel/dev/ramdisk.c).
+struct region *region_create_over(uint64_t pa, uint64_t pages);
+#endif
 void region_put(struct region *r);
 
 // region_map: maps all of `r` into `t` at `va` (0: the kernel picks one at or above

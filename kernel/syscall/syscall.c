@@ -68,6 +68,12 @@ static long (*const syscall_table[SYSCALL_TABLE_SIZE])(struct trapframe *) = {
     [SYS_fsync] = sys_fsync,
     [SYS_prlimit64] = sys_prlimit64,
 #endif
+#if LAB >= 8
+    [SYS_sync] = sys_sync,
+    [SYS_clock_gettime] = sys_clock_gettime,
+    [SYS_reboot] = sys_reboot,
+    [SYS_disk_writeback] = sys_disk_writeback,
+#endif
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -83,4 +83,11 @@ long sys_chdir(struct trapframe *tf);
 long sys_getcwd(struct trapframe *tf);
 #endif
 
+#if LAB >= 8
+long sys_sync(struct trapframe *tf);           // kernel/fd/sys_sync.c
+long sys_reboot(struct trapframe *tf);         // kernel/fd/sys_sync.c
+long sys_clock_gettime(struct trapframe *tf);  // kernel/dev/rtc.c
+long sys_disk_writeback(struct trapframe *tf); // kernel/dev/ramdisk.c
+#endif
+
 #endif

@@ -25,6 +25,19 @@
 #define SYS_fsync 82
 #define SYS_prlimit64 261 // RLIMIT_NOFILE only
 
+// Lab 8: the disk.  sync and reboot (power-off only) write every file system back first;
+// clock_gettime reads the PL031 real-time clock (CLOCK_REALTIME) or the generic timer
+// (CLOCK_MONOTONIC).
+#define SYS_sync 81
+#define SYS_clock_gettime 113
+#define SYS_reboot 142
+#define SYS_disk_writeback 527 // Keel: (disk slot, offset, len) -> 0: the RAM disk to its file
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define LINUX_REBOOT_MAGIC1 0xfee1dead
+#define LINUX_REBOOT_MAGIC2 672274793
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedc
+
 #define SYS_read 63
 #define SYS_write 64
 #define SYS_exit 93

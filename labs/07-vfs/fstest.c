@@ -753,6 +753,19 @@ static void working_directory(void)
     result("chdir .", chdir("."));
     show_cwd("getcwd after .");
     result("getcwd into 2 bytes", getcwd(small, sizeof(small)));
+    // ".." at the root is the root (POSIX): above / there is nothing to go to.
+    struct stat root, above;
+    long a = stat("/", &root), b = stat("/../..", &above);
+    printf("stat /../..: %s\n",
+           a == 0 && b == 0 && root.st_ino == above.st_ino && root.st_dev == above.st_dev
+               ? "the root itself"
+               : "not the root");
+    char top[8], here[PATH_MAX];
+    getcwd(here, sizeof(here));
+    result("chdir /..", chdir("/.."));
+    long n = getcwd(top, sizeof(top));
+    printf("getcwd after chdir /..: %s\n", n == 2 && strcmp(top, "/") == 0 ? "\"/\"" : "not /");
+    result("chdir back to the test directory", chdir(here));
 }
 
 // Removes what is left, then the test directory itself.

@@ -2,6 +2,16 @@
 # the VFS server, mounted at /disk; sync and a clean power-off that leaves the image on the
 # host as the guest left it.
 
+KERNEL_SRCS += \
+	kernel/platform/virt/semihosting.c \
+	kernel/dev/ramdisk.c \
+	kernel/dev/rtc.c \
+	kernel/fd/sys_sync.c
+
+KERNEL_HDRS += \
+	kernel/platform/virt/semihosting.h \
+	kernel/dev/ramdisk.h
+
 USER_HDRS += \
 	user/include/proto/blk.h \
 	user/servers/vfs/cache.h \
@@ -17,5 +27,16 @@ FOLDER_SRCS += \
 	user/servers/vfs/fat32_file.c \
 	user/servers/vfs/fat32_node.c \
 	user/servers/vfs/fat32_ops.c
+
+USER_LIB_SRCS += \
+	user/lib/power.c
+
+# The shell's sync and poweroff are programs, as on Linux.
+USER_PROGS += \
+	user/bin/sync.c \
+	user/bin/poweroff.c
+
+# `make lab-8 qemu` boots with a disk (DISK=path.img, or an empty one in build/lab8/).
+LAB_DISK := yes
 
 LAB_DOCS +=

@@ -141,6 +141,13 @@ int fsync(int fd);
 int prlimit64(int pid, int resource, const struct rlimit64 *new_limit, struct rlimit64 *old);
 #endif
 
+#if LAB >= 8
+// --- Disks, the clock and power (lab 8; user/lib/power.c) ---------------------------------
+void sync(void);                                  // every file system written back
+int poweroff(void);                               // sync, then off: returns only on error
+int clock_gettime(int clock, struct timespec *t); // CLOCK_REALTIME (the PL031), MONOTONIC
+#endif
+
 // Reads the PMU's instruction counter (kernel enables it for EL0; counts only with QEMU's
 // -icount shift=0).
 static inline uint64_t instructions(void)

@@ -10,6 +10,7 @@
 #define GICD_PA 0x08000000UL        // GICv2 distributor
 #define GICC_PA 0x08010000UL        // GICv2 CPU interface
 #define UART0_PA 0x09000000UL       // PL011
+#define RTC_PA 0x09010000UL         // PL031 real-time clock (lab 8)
 #define VIRTIO_MMIO_PA 0x0a000000UL // 32 virtio-mmio slots, 0x200 bytes apart
 #define VIRTIO_MMIO_STRIDE 0x200UL
 #define VIRTIO_MMIO_SLOTS 32
