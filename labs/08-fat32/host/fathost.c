@@ -7,7 +7,7 @@
 // It links FAT32's files with the VFS server's path.c and mount.c (path resolution as the
 // server does it), and gives them what the server's other files and the block cache would:
 // cache.h over the image (every write goes straight to the file: no cache), the heap (the
-// host's calloc) and the clock (the host's).  Commands (errors print as "CMD: ENAME"):
+// host's calloc) and the clock (the host C library's clock_gettime).  Commands (errors print as "CMD: ENAME"):
 //   ls P | cat P | stat P | put HOSTFILE P | get P HOSTFILE | mkdir P | rm P | rmdir P
 //   mv P Q | trunc P N | pwrite P OFFSET TEXT | df | sync
 //   open P (prints a handle number) | close H | hread H OFFSET N | hwrite H OFFSET TEXT
@@ -95,16 +95,6 @@ void pool_free(struct pool *p, void *obj)
     memset(obj, 0xa5, p->size); // as heap.c does: a use after free shows
     host_free(obj);
     p->in_use--;
-}
-
-long syscall6(long number, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-    if (number != 113)
-        return -ENOSYS;
-    struct timespec *ts = (struct timespec *)a1;
-    ts->tv_sec = host_time();
-    ts->tv_nsec = 0;
-    return 0;
 }
 
 const char *errno_name(long err)

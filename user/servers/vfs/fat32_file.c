@@ -6,22 +6,19 @@
 // full disk is ENOSPC with the file as it was.  The bytes between the old end and a write
 // that starts past it are written as zeros: a cluster freed by another file still holds
 // that file's bytes, which must never show through.  File times come from the RTC
-// (clock_gettime(CLOCK_REALTIME), Linux's call 113); without it they are 1980-01-01, FAT's
-// earliest date.
+// (clock_gettime(CLOCK_REALTIME)); if it cannot be read they are 1980-01-01, FAT's earliest
+// date.
 #include "fat32.h"
 
 #define FAT_MAX_FILE 0xFFFFFFFFull // DIR_FileSize is 32 bits (spec §6.2)
-#define SYS_CLOCK_GETTIME 113
-#define CLOCK_REALTIME 0
 
 // --- times (spec §6.3: dates count from 1980, times in 2-second steps) --------------------
 
-// Seconds since 1970 from the RTC, or 0 if the kernel has no clock_gettime yet (ENOSYS).
+// Seconds since 1970 from the PL031, or 0 if the clock cannot be read.
 static int64_t clock_now(void)
 {
     struct timespec ts;
-    long r = syscall6(SYS_CLOCK_GETTIME, CLOCK_REALTIME, (long)&ts, 0, 0, 0, 0);
-    return r == 0 ? ts.tv_sec : 0;
+    return clock_gettime(CLOCK_REALTIME, &ts) == 0 ? ts.tv_sec : 0;
 }
 
 // Days since 1970-01-01 of a civil date, and back (Howard Hinnant's algorithms, for years
