@@ -120,7 +120,7 @@ long fat_last(struct fat32 *v, uint32_t first, uint32_t *last)
 {
     uint32_t c = first, steps = 0;
     for (;;) {
-        uint32_t next;
+        uint32_t next = 0;
         if (++steps > v->clusters)
             return -EIO;
         long err = fat_next(v, c, &next);
@@ -206,7 +206,7 @@ long fat_free_chain(struct fat32 *v, uint32_t first)
 {
     uint32_t c = first, steps = 0;
     while (c != 0) {
-        uint32_t next;
+        uint32_t next = 0;
         if (++steps > v->clusters)
             return -EIO;
         long err = fat_next(v, c, &next);
@@ -224,7 +224,7 @@ long fat_free_chain(struct fat32 *v, uint32_t first)
 // Makes c the end of its chain and frees what followed it.  0 or -EIO.
 long fat_cut_after(struct fat32 *v, uint32_t c)
 {
-    uint32_t next;
+    uint32_t next = 0;
     long err = fat_next(v, c, &next);
     if (err == 0 && next != 0)
         err = fat_set(v, c, FAT_EOC_WRITE);

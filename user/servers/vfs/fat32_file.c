@@ -157,6 +157,8 @@ static long chain_grow(struct fat32 *v, struct fat_node *n, uint64_t bytes)
     }
     return err;
     // STUB
+    //| (void)last;
+    //| (void)first;
     //| return -ENOSYS;
     // END SOLUTION
 }
