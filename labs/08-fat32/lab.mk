@@ -15,7 +15,22 @@ KERNEL_HDRS += \
 USER_HDRS += \
 	user/include/proto/blk.h \
 	user/servers/vfs/cache.h \
-	user/servers/blk/blk.h
+	user/servers/blk/blk.h \
+	user/servers/vfs/fat32.h
+
+# The block cache and FAT32 in the VFS server (lab 7's folder program user/servers/vfs/,
+# which compiles every .c in it): named here, these files are lab 8's, and the Makefile
+# leaves them out of the builds of earlier labs.
+FOLDER_SRCS += \
+	user/servers/vfs/blkdev.c \
+	user/servers/vfs/cache.c \
+	user/servers/vfs/procfs.c \
+	user/servers/vfs/fat32_bpb.c \
+	user/servers/vfs/fat32_fat.c \
+	user/servers/vfs/fat32_dir.c \
+	user/servers/vfs/fat32_file.c \
+	user/servers/vfs/fat32_node.c \
+	user/servers/vfs/fat32_ops.c
 
 USER_LIB_SRCS += \
 	user/lib/power.c
@@ -32,9 +47,7 @@ LAB_DISK := yes
 USER_LIB_SRCS += \
 	user/lib/disk.c
 
-# The block server (a folder: one program).  The VFS server's new files (blkdev.c, cache.c,
-# procfs.c, fat32*.c) are in lab 7's folder user/servers/vfs/, so lab 7's build compiles
-# them too: each is wrapped whole in `#if LAB >= 8`, as lab 6's console/shared.c is.
+# The block server (a folder: one program).
 USER_PROGS += \
 	user/servers/blk/
 

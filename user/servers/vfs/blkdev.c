@@ -1,4 +1,3 @@
-#if LAB >= 8
 // blkdev.c — the VFS server as the block server's client (lab 8): one disk, one buffer.
 //
 // The kernel gives the VFS server a send capability to the block server in VFS_SLOT_BLK
@@ -128,4 +127,3 @@ long blkdev_flush(struct blkdev *d)
     struct ipc_msg reply;
     return request(d, BLK_FLUSH, 0, 0, &reply);
 }
-#endif

@@ -14,6 +14,7 @@
 #include "vfs.h"
 #if LAB >= 8
 #include "cache.h"
+#include "fat32.h"
 #endif
 
 static struct client clients[VFS_MAX_CLIENTS];
@@ -199,26 +200,50 @@ static int serve(void)
 #define DEV_PROC 1
 #define DEV_DISK 2
 
-// Lab 8's file systems: procfs on /proc, and the disk behind the block server, if the
-// kernel gave the server one (VFS_SLOT_BLK is empty when Keel booted without a disk).
-// Failures are told and the server serves on without them.
+// Lab 8: FAT32 on the block server's disk, on /disk, a directory made in the ramfs for it.
+// No block server (slot VFS_SLOT_BLK empty): nothing is mounted, and there is no /disk.  A
+// volume FAT32 refuses (fat32_refusal says which field): /disk stays an empty ramfs
+// directory, and the disk is never written.  One line says which of these happened.
+static void mount_disk(struct fs *root)
+{
+    struct blkdev *d;
+    long err = blkdev_open(VFS_SLOT_BLK, &d);
+    if (err == -EBADF) {
+        printf("vfs: no disk: nothing mounted on /disk\n");
+        return;
+    }
+    void *point = NULL;
+    if (err == 0)
+        err = root->ops->mkdir(root, root->root, "disk", 4, 0755);
+    if (err == 0)
+        err = root->ops->lookup(root, root->root, "disk", 4, &point);
+    if (err < 0) {
+        printf("vfs: /disk: not mounted: %s\n", errno_name(err));
+        return;
+    }
+    struct fs *fat = fat32_mount(d, DEV_DISK, &err);
+    if (fat == NULL) {
+        printf("vfs: /disk: not mounted: %s\n", err == -EINVAL ? fat32_refusal() : errno_name(err));
+        return;
+    }
+    err = mount(fat, (struct vnode){root, point});
+    if (err < 0) {
+        printf("vfs: /disk: not mounted: %s\n", errno_name(err));
+        return;
+    }
+    struct fat32 *v = (struct fat32 *)fat;
+    printf("vfs: FAT32 on /disk: %u clusters of %u bytes, %u free%s\n", v->clusters,
+           v->bytes_per_clus, v->free_count, blkdev_read_only(d) ? " (read-only)" : "");
+}
+
+// Lab 8's file systems: procfs on /proc, and FAT32 on /disk.  Failures are told and the
+// server serves on without them.
 static void start_disk(struct fs *root)
 {
     long err = procfs_mount(root, DEV_PROC);
     if (err < 0)
         printf("vfs: cannot mount /proc: %s\n", errno_name(err));
-    struct blkdev *disk;
-    err = blkdev_open(VFS_SLOT_BLK, &disk);
-    if (err == -EBADF)
-        return; // no disk
-    if (err < 0) {
-        printf("vfs: the block server does not answer (%s): no disk\n", errno_name(err));
-        return;
-    }
-    printf("vfs: disk of %lu sectors (%lu KiB)%s\n", (unsigned long)blkdev_sectors(disk),
-           (unsigned long)blkdev_sectors(disk) / 2, blkdev_read_only(disk) ? ", read-only" : "");
-    // FAT32 (fat32*.c) mounts itself on /disk from here: fat32_mount(disk, DEV_DISK, ...).
-    (void)DEV_DISK;
+    mount_disk(root);
 }
 #endif
 
