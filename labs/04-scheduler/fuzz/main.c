@@ -442,6 +442,9 @@ int main(int argc, char **argv)
     files7_teardown(); // the fuzzer's directory removed
 #endif
     failures += reap_all_children(&started, &reaped);
+#if LAB >= 7
+    files7_check_counts(); // the VFS server's, once no child holds an old cwd
+#endif
     unsigned long after = free_frames();
     if (after != before) {
         printf("\nfuzz: FAIL at the end: %lu free frames before, %lu after\n", before, after);
