@@ -725,8 +725,10 @@ static void predict_stat(const struct call *c, struct expected *e)
     e->value = 0;
     if ((flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0)
         expect_error(e, EINVAL);
-    if (!user_may_access(c->arg[2], sizeof(struct stat), true))
-        expect_error(e, EFAULT);
+    if (!user_may_access(c->arg[2], sizeof(struct stat), true)) {
+        expect_error(e, EFAULT); // "checked first": no path error, no EBADF with it
+        return;
+    }
     if (p->empty && (flags & AT_EMPTY_PATH)) { // dirfd itself
         int fd = plan.fd[0];
         plan.stat_fd = -1;
@@ -910,8 +912,11 @@ const char *check_paths7(const struct call *c, long result)
     case CALL_GETCWD: {
         const char *want = abs_path(plan.cwd);
         if (memcmp((const void *)c->arg[0], want, plan.cwd_len) != 0) {
-            snprintf(what, sizeof(what), "getcwd wrote \"%.60s\", not \"%s\" and its NUL",
-                     (const char *)c->arg[0], want);
+            char got[64];
+            size_t n = plan.cwd_len < sizeof(got) ? plan.cwd_len : sizeof(got) - 1;
+            memcpy(got, (const void *)c->arg[0], n);
+            got[n] = '\0';
+            snprintf(what, sizeof(what), "getcwd wrote \"%s\", not \"%s\" and its NUL", got, want);
             return what;
         }
         return NULL;
@@ -963,11 +968,13 @@ static void check_and_restore_names(const struct call *c, long result)
         if (got != 0 && got != -ENOENT)
             check_raw(got, -ENOENT, "stat of a name in the fuzzer's directory (a check)");
         bool same = have[i] == want[i] || (got == 0 && shows(&st, want[i]));
+        char short_name[24]; // (the printf has no precision: m may be 255 letters)
+        strlcpy(short_name, entry_name(i), sizeof(short_name));
         if (!same && (i < 2 || plan.uses_m)) {
             char what[200];
-            snprintf(what, sizeof(what), "after %s returned %ld (%s), %s/%.20s is %s, expected %s",
+            snprintf(what, sizeof(what), "after %s returned %ld (%s), %s/%s is %s, expected %s",
                      call_name(c->kind), result, result < 0 ? errno_name(result) : "not an error",
-                     base, entry_name(i), node_name(have[i]), node_name(want[i]));
+                     base, short_name, node_name(have[i]), node_name(want[i]));
             fail_other(what);
         }
     }
@@ -1021,7 +1028,7 @@ static void check_and_restore_cwd(const struct call *c, long result)
     long n = getcwd(buf, sizeof(buf));
     if (n < 0 || strcmp(buf, abs_path(want)) != 0) {
         char what[200];
-        snprintf(what, sizeof(what), "after %s returned %ld, getcwd gave %ld \"%.60s\", not \"%s\"",
+        snprintf(what, sizeof(what), "after %s returned %ld, getcwd gave %ld \"%s\", not \"%s\"",
                  call_name(c->kind), result, n, n > 0 ? buf : "", abs_path(want));
         fail_other(what);
     }
