@@ -580,7 +580,8 @@ void build_paths7(struct call *c)
         c->arg[1] = plan.p[0].at = path_of_class(k[1], 0, &plan.p[0]);
         break;
     case CALL_RENAMEAT:
-        for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            int i = k[2] == RD_OLD ? 1 - j : j; // a bad fd last: no open may take its number
             int cls = k[i] == 0 ? (int)random_below(PC_EMPTY) : k[i] + PC_EMPTY - 1;
             int dclass = k[2] == RD_GOOD || k[2] != RD_OLD + i
                              ? (int)random_below(2)            // DF_CWD or DF_DIR
