@@ -107,6 +107,8 @@ static const struct call_info calls[NCALLS] = {
 static const struct call_info *info(enum call_kind kind)
 {
 #if LAB >= 7
+    if (kind > CALL_PRLIMIT64)
+        return &calls7p[kind - CALL_PRLIMIT64 - 1];
     if (kind > CALL_REGION_REVOKE)
         return &calls7[kind - CALL_REGION_REVOKE - 1];
 #endif
