@@ -464,6 +464,7 @@ void caps_degrade(void);
 // peers.c: the fuzzer's partners in IPC.
 enum held { HELD_NONE, HELD_LIVE, HELD_FULL, HELD_LOST, NHELD };
 extern const char *const held_names[NHELD];
+void held_loss_forgotten(void);
 struct peer;
 int peer_main(int argc, char **argv); // `fuzz peer KIND ...`
 void peers_init(void);
