@@ -40,12 +40,20 @@ Kinds:
                             type TEXT and Enter
           type: TEXT        type TEXT and Enter at once (input while a command runs)
           expect: REGEX     wait until REGEX appears
+          host: COMMAND     (with disk=) a command run with bash in the tree's top folder,
+                            shown as `$ COMMAND` with its output, as in an sh block: those
+                            before the first prompt line run before the boot (they make the
+                            image), those after the last one once QEMU has exited (they read
+                            what the guest left in it); each must succeed
         The block is the serial output from the first prompt (from=boot: from the first
         byte; from=REGEX: from the line where REGEX first matches) up to the prompt after
         the last line typed (final-prompt: including it), or up to the end of the line
         where end=REGEX matches, or until QEMU exits (end=exit; status=N: with status N).
         Without session lines it ends at the first prompt.  show=make puts the equivalent
-        `$ make lab-N qemu ...` line on top.
+        `$ make lab-N qemu ...` line on top (below the host commands run before it).
+        disk=PATH (lab 8 on) boots with the disk image PATH (in the tree) as `make lab-N
+        qemu DISK=PATH` does: loaded at the top of RAM and written back into PATH through
+        semihosting; the block runs alone in its tree, as sh blocks do.
   gdb   boots lab N stopped (`make lab-N qemu-gdb`), attaches GDB as `make gdb` does
         (.gdbinit, tools/gdb/keel.py) and runs the lines: `(gdb) COMMAND` is shown with
         its output, a bare COMMAND runs unseen.  type="TEXT" (repeatable) types TEXT on the
@@ -132,7 +140,7 @@ KINDS = ("boot", "gdb", "sh", "manual")
 OPTIONS = {
     "boot": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "solved",
              "scratch", "vary", "lines", "grep", "tail", "timeout", "from", "end", "status",
-             "final-prompt", "show"},
+             "final-prompt", "show", "disk"},
     "gdb": {"lab", "bootargs", "mem", "qemuextra", "semihosting", "patch", "release", "solved",
             "scratch", "vary", "lines", "grep", "tail", "timeout", "type", "attach", "continued",
             "replay", "record"},
@@ -274,6 +282,13 @@ def parse_marker(text, where):
                 re.compile(options[name])
             except re.error as error:
                 raise TranscriptError(f"{where}: {name}={options[name]!r}: {error}")
+    if kind == "boot" and any(line.startswith("host:") for line in body):
+        if "disk" not in options:
+            raise TranscriptError(f"{where}: host: lines go with a disk image (disk=PATH)")
+        typed = [i for i, line in enumerate(body) if not line.startswith("host:")]
+        if typed and any(line.startswith("host:") for line in body[typed[0]:typed[-1]]):
+            raise TranscriptError(f"{where}: host: lines come before the session or after it, "
+                                  "not in the middle")
     if kind == "sh" and not any(line.startswith("$ ") for line in body):
         raise TranscriptError(f"{where}: an sh block shows at least one '$ COMMAND' line")
     return Marker(kind, options, body)
@@ -584,9 +599,11 @@ def boot_machine(run, where, gdb_port=None):
     machine = harness.Machine(run.lab, log_path(where), None, kernel=run.kernel())
     machine.nonce = None  # exactly the boot arguments the marker gives
     extra = shlex.split(marker.get("qemuextra", ""))
+    disk = marker.get("disk")
     machine.start(bootargs=marker.get("bootargs", ""), mem=marker.get("mem", "128M"),
-                  extra=extra, gdb_port=gdb_port, semihosting=bool(marker.get("semihosting")),
-                  monitor=False)
+                  extra=extra, gdb_port=gdb_port,
+                  semihosting=bool(marker.get("semihosting")) or disk is not None,
+                  monitor=False, disk=os.path.join(run.tree, disk) if disk else None)
     return machine
 
 
@@ -600,6 +617,8 @@ def make_command_line(marker):
     if marker.get("semihosting"):
         bootargs = ("semihosting " + bootargs).strip()
         extra = ("-semihosting " + extra).strip()
+    if marker.get("disk"):
+        words.append(f"DISK={marker.get('disk')}")
     if bootargs:
         words.append(f'BOOTARGS="{bootargs}"')
     if extra:
@@ -607,14 +626,47 @@ def make_command_line(marker):
     return "$ " + " ".join(words)
 
 
+def host_commands(run, where, lines):
+    """A boot block's host: lines, run as an sh block's $ lines are: [(command, output)]."""
+    shown = []
+    env = dict(release_tool.clean_environment(), LC_ALL="C", COLUMNS="80")
+    for line in lines:
+        command = line[len("host:"):].strip()
+        try:
+            result = subprocess.run(["bash", "-c", command], cwd=run.tree, env=env,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True,
+                                    timeout=float(run.marker.get("timeout", 10)) * 3)
+        except subprocess.TimeoutExpired:
+            raise TranscriptError(f"{where}: host: `{command}` did not finish")
+        if result.returncode != 0:
+            raise TranscriptError(f"{where}: host: `{command}` exited with status "
+                                  f"{result.returncode}:\n" + result.stdout[-2000:])
+        shown.append((command, result.stdout))
+    return shown
+
+
 def run_boot(run, where):
+    marker = run.marker
+    body = marker.body
+    if any(line.startswith("host:") for line in body):
+        typed = [i for i, line in enumerate(body) if not line.startswith("host:")]
+        first = typed[0] if typed else len(body)
+        last = typed[-1] + 1 if typed else len(body)
+        before = host_commands(run, where, body[:first])
+        text = run_boot_session(run, where, body[first:last])
+        return before, text, host_commands(run, where, body[last:])
+    return run_boot_session(run, where, body)
+
+
+def run_boot_session(run, where, body):
     marker = run.marker
     timeout = float(marker.get("timeout", 10))
     machine = boot_machine(run, where)
     try:
         start = 0 if marker.get("from") is not None else None
         pending, prompt = None, None
-        for line in marker.body:
+        for line in body:
             typed = next((p for p in PROMPTS if line.startswith(p) or line == p.strip()), None)
             if typed:
                 if pending is not None:
@@ -640,7 +692,7 @@ def run_boot(run, where):
             machine.expect(re.escape(pending) + r"\n", timeout=timeout,
                            what=f"the echo of {pending!r}")
         if end == "exit":
-            status = machine.wait_exit(timeout=timeout)
+            status = machine.wait_exit(timeout=timeout * 3 if marker.get("disk") else timeout)
             if "status" in marker.options and status != int(marker.get("status")):
                 raise TranscriptError(f"{where}: QEMU exited with status {status}, not "
                                       f"{marker.get('status')} (status=)")
@@ -789,7 +841,7 @@ _tree_locks_lock = threading.Lock()
 def tree_lock(tree, marker):
     """The lock that blocks running commands in `tree` take (see the module's comment); a
     lock nobody else takes for the other blocks."""
-    if not (marker.kind == "sh" or marker.get("record")):
+    if not (marker.kind == "sh" or marker.get("record") or marker.get("disk")):
         return threading.Lock()
     with _tree_locks_lock:
         return _tree_locks.setdefault(tree, threading.Lock())
@@ -812,10 +864,24 @@ def generate(block, tree):
             lines += excerpt(normalise(output, {ROOT, tree}), block.marker, where,
                              may_be_empty=True)
         return lines
+    before, after = [], []
+    if isinstance(raw, tuple):  # a boot block with host: lines (disk=)
+        before, raw, after = raw
+
+    def host_lines(commands):
+        lines = []
+        for command, output in commands:
+            lines += ("$ " + command).split("\n")
+            text = "\n".join(normalise(output, {ROOT, tree}))
+            for rule in block.marker.get("vary", []):  # vary applies; grep and the rest not
+                pattern, replacement = parse_substitution(rule, where)
+                text = pattern.sub(replacement, text)
+            lines += text.split("\n") if text else []
+        return lines
     lines = excerpt(normalise(raw, {ROOT, tree}), block.marker, where)
     if block.marker.get("show") == "make":
         lines.insert(0, make_command_line(block.marker))
-    return lines
+    return host_lines(before) + lines + host_lines(after)
 
 
 # --- the commands --------------------------------------------------------------------------------
