@@ -28,3 +28,10 @@ USER_PROGS += \
 LAB_DISK := yes
 
 LAB_DOCS +=
+
+# This lab's test programs (grade/test_lab08_fat32.py runs them as pid 1): fattree lists and
+# checksums a tree (the grader compares it with mtools' view of the same image), fatscript
+# runs a script of file operations that the grader put on the disk.
+USER_PROGS += \
+	labs/08-fat32/fattree.c \
+	labs/08-fat32/fatscript.c
