@@ -571,23 +571,31 @@ class Model:
         return out
 
 
-def make_script(rng, top, count=120):
+def make_script(rng, top, count=120, initial=None):
     """A random script of `count` lines under directory `top` (an absolute guest path, like
     /disk) and the model's result of each: (lines, results, model).  The operations are
     mostly ones that succeed, with a few that must fail (rmdir of a full directory, unlink of
-    a missing file, mkdir of a name that exists in another case)."""
+    a missing file, mkdir of a name that exists in another case).  `initial`: {path: bytes,
+    or None for a directory} already on the disk (the host put them there), which the script
+    works on too.  No name is SCRIPT.TXT (the script itself, in the root)."""
     model = Model()
     lines, results = [], []
     files, dirs = [], [""]  # model paths (relative to top, "/a/b")
+    for path, data in sorted((initial or {}).items()):
+        _, parent, leaf = model.parent(path)
+        parent[leaf] = {} if data is None else bytearray(data)
+        (dirs if data is None else files).append(path)
     tag = [rng.randint(1, 50000)]
 
     def name():
         r = rng.random()
         if r < 0.25:
-            return short_name(rng)
-        if r < 0.35:
-            return lower_short_name(rng)
-        return long_name(rng, 5, 70 if rng.random() < 0.9 else 200)
+            n = short_name(rng)
+        elif r < 0.35:
+            n = lower_short_name(rng)
+        else:
+            n = long_name(rng, 5, 70 if rng.random() < 0.9 else 200)
+        return n if n.upper() != "SCRIPT.TXT" else name()
 
     def emit(line):
         result = model.apply(line)
