@@ -150,7 +150,7 @@ def tree_differences(want, got):
         name = os.path.basename(path)
         twin = next((e for e in extra if e.upper() == path.upper()), None)
         alias = next((e for e in extra if os.path.dirname(e) == os.path.dirname(path) and
-                      "~" in os.path.basename(e)), None)
+                      "~" in os.path.basename(e) and got[e] == want[path]), None)
         if twin:
             out.append((DIRECTORIES, f"{path!r} is listed as {twin!r}: a short name's case bits "
                         "(byte 12 of the entry: 0x08 base in small letters, 0x10 extension) "
