@@ -14,7 +14,23 @@ KERNEL_HDRS += \
 
 USER_HDRS += \
 	user/include/proto/blk.h \
-	user/servers/vfs/cache.h
+	user/servers/vfs/cache.h \
+	user/servers/blk/blk.h \
+	user/servers/vfs/fat32.h
+
+# The block cache and FAT32 in the VFS server (lab 7's folder program user/servers/vfs/,
+# which compiles every .c in it): named here, these files are lab 8's, and the Makefile
+# leaves them out of the builds of earlier labs.
+FOLDER_SRCS += \
+	user/servers/vfs/blkdev.c \
+	user/servers/vfs/cache.c \
+	user/servers/vfs/procfs.c \
+	user/servers/vfs/fat32_bpb.c \
+	user/servers/vfs/fat32_fat.c \
+	user/servers/vfs/fat32_dir.c \
+	user/servers/vfs/fat32_file.c \
+	user/servers/vfs/fat32_node.c \
+	user/servers/vfs/fat32_ops.c
 
 USER_LIB_SRCS += \
 	user/lib/power.c
@@ -27,7 +43,21 @@ USER_PROGS += \
 # `make lab-8 qemu` boots with a disk (DISK=path.img, or an empty one in build/lab8/).
 LAB_DISK := yes
 
-LAB_DOCS +=
+# disk_writeback, the block server's way to the host's image file.
+USER_LIB_SRCS += \
+	user/lib/disk.c
+
+# The block server (a folder: one program).
+USER_PROGS += \
+	user/servers/blk/
+
+LAB_DOCS += \
+	docs/protocols/blk.md
+
+# The block server's own test: its protocol spoken directly, garbage included, against a
+# block server the test starts over a region of its own.
+USER_PROGS += \
+	labs/08-fat32/blkproto.c
 
 # This lab's test programs (grade/test_lab08_fat32.py runs them as pid 1): fattree lists and
 # checksums a tree (the grader compares it with mtools' view of the same image), fatscript

@@ -146,6 +146,10 @@ int prlimit64(int pid, int resource, const struct rlimit64 *new_limit, struct rl
 void sync(void);                                  // every file system written back
 int poweroff(void);                               // sync, then off: returns only on error
 int clock_gettime(int clock, struct timespec *t); // CLOCK_REALTIME (the PL031), MONOTONIC
+// The block server's BLK_FLUSH (user/lib/disk.c): writes `len` bytes of the disk region in
+// `slot` from byte `offset` on back to the host's image file.  0, or -errno (-ENODEV: no
+// host file).
+long disk_writeback(int slot, unsigned long offset, unsigned long len);
 #endif
 
 // Reads the PMU's instruction counter (kernel enables it for EL0; counts only with QEMU's

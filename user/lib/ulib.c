@@ -88,6 +88,7 @@ const char *errno_name(long err)
         {ENOSYS, "ENOSYS"},   {ENOTEMPTY, "ENOTEMPTY"},
         {EIDRM, "EIDRM"},     {EXDEV, "EXDEV"},
         {ENFILE, "ENFILE"},   {EFBIG, "EFBIG"},
+        {ENODEV, "ENODEV"},   {EROFS, "EROFS"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].number == -err || names[i].number == err)

@@ -107,6 +107,8 @@ static const struct call_info calls[NCALLS] = {
 static const struct call_info *info(enum call_kind kind)
 {
 #if LAB >= 7
+    if (kind > CALL_PRLIMIT64)
+        return &calls7p[kind - CALL_PRLIMIT64 - 1];
     if (kind > CALL_REGION_REVOKE)
         return &calls7[kind - CALL_REGION_REVOKE - 1];
 #endif
@@ -369,6 +371,12 @@ static const uint64_t numbers_in_use[] = {
     SYS_fstat,
     SYS_fsync,
     SYS_prlimit64,
+#endif
+#if LAB >= 8
+    SYS_sync,
+    SYS_clock_gettime,
+    SYS_reboot,
+    SYS_disk_writeback,
 #endif
 };
 #define NUMBERS_IN_USE (sizeof(numbers_in_use) / sizeof(numbers_in_use[0]))

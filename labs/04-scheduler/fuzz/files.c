@@ -18,7 +18,6 @@
 
 // --- the fd table as it must be -----------------------------------------------------------
 
-enum fkind { FK_NONE, FK_CON_IN, FK_CON_OUT, FK_PIPE_R, FK_PIPE_W, FK_FILE, FK_DIR };
 struct fdm {
     enum fkind kind;
     bool cloexec;
@@ -28,12 +27,14 @@ static struct fdm fdt[FD_MAX];
 static unsigned soft = FD_MAX, hard = FD_MAX; // RLIMIT_NOFILE
 static uint64_t touched;                      // fds this combination opened: closed at the end
 static int saved_console[3] = {-1, -1, -1};   // copies of 0..2 while a call may close them
-// The fuzzer's own directory, /tmp/fuzz-SEED, with one empty file `f` in it: made at the
-// start, removed at the end.  Without a VFS server (EIO) the file classes are never-opened fds.
-static char dir_path[40], file_path[48];
+// The fuzzer's own directory, /tmp/fuzz-SEED, with an empty file `f` and an empty directory
+// `d` in it: made at the start, removed at the end; the current directory in between (paths.c
+// puts back whatever a combination changed).  Without a VFS server (EIO) the file classes are
+// never-opened fds.
+static char dir_path[40], file_path[48], sub_path[48], first_cwd[PATH_MAX];
 static bool have_dir;
 static uint32_t file_mode, dir_mode; // fstat's st_mode of each, read once
-#define DIR_ENTRIES 3                // ".", ".." and "f": lseek's SEEK_END on the directory
+#define DIR_ENTRIES 4                // ".", "..", "f" and "d": lseek's SEEK_END on the directory
 #define DIRENT_BYTES 24              // each record: 19 bytes and a name of 1 or 2, rounded to 8
 static struct {
     struct rlimit64 new_limit; // what prlimit64's new held when the call was made
@@ -181,6 +182,7 @@ void files7_init(uint64_t seed)
 {
     snprintf(dir_path, sizeof(dir_path), "/tmp/fuzz-%lu", seed);
     snprintf(file_path, sizeof(file_path), "%s/f", dir_path);
+    snprintf(sub_path, sizeof(sub_path), "%s/d", dir_path);
     long made = mkdir(dir_path, 0755);
     if (made != 0 && made != -EIO)
         check_raw7(made, 0, "mkdir of the fuzzer's directory");
@@ -194,7 +196,11 @@ void files7_init(uint64_t seed)
             close(fd);
         }
         dir_mode = stat(dir_path, &st) == 0 ? st.st_mode : 0;
-        have_dir = fd >= 0 && S_ISREG(file_mode) && S_ISDIR(dir_mode);
+        check_raw7(mkdir(sub_path, 0755), 0, "mkdir of a directory in the fuzzer's directory");
+        long n = getcwd(first_cwd, sizeof(first_cwd));
+        check_raw7(n > 0 ? 0 : n, 0, "getcwd at the start");
+        check_raw7(chdir(dir_path), 0, "chdir to the fuzzer's directory");
+        have_dir = fd >= 0 && S_ISREG(file_mode) && S_ISDIR(dir_mode) && n > 0;
     }
     struct rlimit64 now;
     check_raw7(prlimit64(0, RLIMIT_NOFILE, NULL, &now), 0, "prlimit64 reading the limit");
@@ -210,14 +216,24 @@ void files7_init(uint64_t seed)
         if (fd <= 2)
             fdt[fd] = (struct fdm){fd == 0 ? FK_CON_IN : FK_CON_OUT, false, st.st_ino};
     }
+    if (have_dir)
+        paths7_init(dir_path);
 }
 
 void files7_teardown(void)
 {
     if (!have_dir)
         return;
+    check_raw7(chdir(first_cwd), 0, "chdir back to where the fuzzer started (cleaning up)");
+    check_raw7(rmdir(sub_path), 0, "rmdir of the fuzzer's subdirectory (cleaning up)");
     check_raw7(unlink(file_path), 0, "unlink of the fuzzer's file (cleaning up)");
     check_raw7(rmdir(dir_path), 0, "rmdir of the fuzzer's directory (cleaning up)");
+}
+
+void files7_check_counts(void)
+{
+    if (have_dir)
+        paths7_check_counts();
 }
 
 // --- classes ------------------------------------------------------------------------------
@@ -328,8 +344,8 @@ const struct call_info calls7[] = {
       {"new", NNW, new_names},
       {"old", NOC, old_names}}},
 };
-_Static_assert(sizeof(calls7) / sizeof(calls7[0]) == NCALLS - CALL_REGION_REVOKE - 1,
-               "calls7 covers every lab-7 kind");
+_Static_assert(sizeof(calls7) / sizeof(calls7[0]) == CALL_PRLIMIT64 - CALL_REGION_REVOKE,
+               "calls7 covers every lab-7 fd call (paths.c has the path calls)");
 
 void calls7_init(void)
 {
@@ -599,6 +615,10 @@ void build_call7(struct call *c)
 {
     int *k = c->classes;
     touched = 0;
+    if (c->kind > CALL_PRLIMIT64) {
+        build_paths7(c);
+        return;
+    }
     switch (c->kind) {
     case CALL_CLOSE:
     case CALL_LSEEK:
@@ -699,6 +719,15 @@ void predict7(const struct call *c, struct expected *e)
 {
     int fd = (int)c->arg[0];
     switch (c->kind) {
+    case CALL_OPENAT:
+    case CALL_NEWFSTATAT:
+    case CALL_MKDIRAT:
+    case CALL_UNLINKAT:
+    case CALL_RENAMEAT:
+    case CALL_CHDIR:
+    case CALL_GETCWD:
+        predict_paths7(c, e);
+        break;
     case CALL_CLOSE:
         open_or_ebadf(fd, e);
         e->value = 0;
@@ -796,6 +825,8 @@ const char *check_what_it_wrote7(const struct call *c, long result)
     static char what[160];
     if (c->kind <= CALL_REGION_REVOKE || c->combination < 0 || result < 0)
         return NULL;
+    if (c->kind > CALL_PRLIMIT64)
+        return check_paths7(c, result);
     switch (c->kind) {
     case CALL_PIPE2: {
         const int *p = (const int *)c->arg[0];
@@ -880,8 +911,7 @@ static void check_fd_state(const struct call *c, long result, int fd)
     char what[200];
     snprintf(what, sizeof(what),
              "after %s returned %ld (%s), fstat of fd %d gave %ld (%s), st_mode 0x%x: expected %s",
-             calls7[c->kind - CALL_REGION_REVOKE - 1].name, result,
-             result < 0 ? errno_name(result) : "not an error", fd, got,
+             call_name(c->kind), result, result < 0 ? errno_name(result) : "not an error", fd, got,
              got < 0 ? errno_name(got) : "open", got == 0 ? st.st_mode : 0,
              open ? kind_name(fdt[fd].kind) : "EBADF (not open)");
     fail_other(what);
@@ -893,6 +923,10 @@ void apply7(const struct call *c, long result)
 {
     if (c->kind <= CALL_REGION_REVOKE || c->combination < 0)
         return;
+    if (c->kind > CALL_PRLIMIT64) {
+        apply_paths7(c, result); // and then cleanup7, through fd7_cleanup
+        return;
+    }
     int fd = (int)c->arg[0], check_dup = -1;
     const int *p = NULL;
     if (result >= 0 && result != NOT_MADE) { // the table as the call left it
@@ -947,4 +981,59 @@ void apply7(const struct call *c, long result)
         check_new_pipe(p[0], p[1]);
     cleanup7();
 }
+// --- for paths.c: the fd table as the path calls see and change it ---------------------------
+
+int fd7_lowest_free(void)
+{
+    return lowest_free(0);
+}
+
+int fd7_open(const char *path, int flags, enum fkind kind)
+{
+    return open_raw(path, flags, kind);
+}
+
+int fd7_pipe_end(void)
+{
+    int r, w;
+    make_pipe(random_below(2), &r, &w);
+    return random_below(2) ? r : w;
+}
+
+int fd7_never_opened(void)
+{
+    return never_opened();
+}
+
+void fd7_no_room(void)
+{
+    leave_free(0);
+}
+
+void fd7_opened(int fd, enum fkind kind, bool cloexec)
+{
+    open_at(fd, kind, cloexec);
+}
+
+enum fkind fd7_kind(int fd)
+{
+    return fd >= 0 && fd < FD_MAX ? fdt[fd].kind : FK_NONE;
+}
+
+uint32_t fd7_mode(int fd)
+{
+    return mode_of(fd7_kind(fd));
+}
+
+uint64_t fd7_ino(int fd)
+{
+    return is_open(fd) ? fdt[fd].ino : ~0UL;
+}
+
+void fd7_cleanup(void)
+{
+    restore_console();
+    cleanup7();
+}
+
 #endif

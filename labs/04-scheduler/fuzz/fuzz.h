@@ -23,6 +23,9 @@
 // From lab 7 on (LAB >= 7), the file calls too:
 //   files.c   the calls on fds: the fd table as it must be, their classes and oracle, and
 //             the pipes each combination opens and closes again
+//   paths.c   the calls that name a path: the fuzzer's directory as it must be, the classes
+//             of paths and dirfds, their oracle, and the names each combination makes and
+//             removes again
 #ifndef FUZZ_H
 #define FUZZ_H
 
@@ -196,6 +199,13 @@ enum call_kind {
     CALL_FSYNC,
     CALL_GETDENTS64,
     CALL_PRLIMIT64,
+    CALL_OPENAT, // the path calls (paths.c) come after the fd calls
+    CALL_NEWFSTATAT,
+    CALL_MKDIRAT,
+    CALL_UNLINKAT,
+    CALL_RENAMEAT,
+    CALL_CHDIR,
+    CALL_GETCWD,
 #endif
     NCALLS
 };
@@ -454,6 +464,7 @@ void caps_degrade(void);
 // peers.c: the fuzzer's partners in IPC.
 enum held { HELD_NONE, HELD_LIVE, HELD_FULL, HELD_LOST, NHELD };
 extern const char *const held_names[NHELD];
+void held_loss_forgotten(void);
 struct peer;
 int peer_main(int argc, char **argv); // `fuzz peer KIND ...`
 void peers_init(void);
@@ -537,12 +548,35 @@ void calls7_init(void);
 // /tmp/fuzz-SEED, with an empty file in it; teardown removes them.
 void files7_init(uint64_t seed);
 void files7_teardown(void);
+void files7_check_counts(void); // after every child is reaped: the VFS server's counts
 void build_call7(struct call *c);
 void predict7(const struct call *c, struct expected *e);
 const char *check_what_it_wrote7(const struct call *c, long result);
 // What the call changed in the fd table; then everything the combination opened is closed
 // (also after a call not made: result NOT_MADE).
 void apply7(const struct call *c, long result);
+
+// files.c's fd table, for paths.c: what each fd is, opening and closing through the model.
+enum fkind { FK_NONE, FK_CON_IN, FK_CON_OUT, FK_PIPE_R, FK_PIPE_W, FK_FILE, FK_DIR };
+int fd7_lowest_free(void);                                  // -1: none below the limit
+int fd7_open(const char *path, int flags, enum fkind kind); // a helper open, checked
+int fd7_pipe_end(void);                                     // a new pipe's end (either)
+int fd7_never_opened(void);
+void fd7_no_room(void); // the soft limit lowered: no free fd below it
+void fd7_opened(int fd, enum fkind kind, bool cloexec); // a call opened fd
+enum fkind fd7_kind(int fd);
+uint32_t fd7_mode(int fd); // fstat's st_mode and st_ino of an open fd, as the model has them
+uint64_t fd7_ino(int fd);
+void fd7_cleanup(void); // the fd table back to 0, 1, 2 and the full limit
+
+// paths.c
+extern const struct call_info calls7p[];
+void paths7_init(const char *dir); // the fuzzer's directory made, and the cwd: its nodes
+void paths7_check_counts(void);    // at the end: the VFS server's counts back where they were?
+void build_paths7(struct call *c);
+void predict_paths7(const struct call *c, struct expected *e);
+const char *check_paths7(const struct call *c, long result);
+void apply_paths7(const struct call *c, long result); // checks and restores the directory
 #endif
 
 #endif

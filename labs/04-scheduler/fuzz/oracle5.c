@@ -803,6 +803,8 @@ void apply5(const struct call *c, const struct expected *e, long result, const s
             break;
         if (plan.drops_held)
             held_dropped();
+        else
+            held_loss_forgotten();
         apply_receive(c, result, out);
         break;
     case CALL_IPC_REPLY:

@@ -677,6 +677,17 @@ void held_dropped(void)
     }
 }
 
+// A receive (recv, nbrecv) while the caller of our right was killed: the kernel forgets the
+// loss (endpoint_recv: "a caller lost before this receive is no later reply's"), so no
+// later reply_recv reports IPC_REPLY_LOST for it.
+void held_loss_forgotten(void)
+{
+    if (held == HELD_LOST || held == HELD_LOST_TOLD) {
+        held = HELD_NONE;
+        held_peer = NULL;
+    }
+}
+
 // A reply reached (result 0) or failed to reach (EMFILE) a caller.
 static void replied(struct peer *p, const uint64_t reply[8], long result, bool passed)
 {

@@ -24,6 +24,16 @@ long blkdev_open(int slot, struct blkdev **out);
 uint64_t blkdev_sectors(const struct blkdev *d);
 int blkdev_read_only(const struct blkdev *d);
 
+// blkdev.c's requests, for cache.c.  Data moves through the device's buffer (a region the
+// block server made with BLK_ATTACH, mapped here): BLK_READ puts sectors at its offset 0,
+// BLK_WRITE takes them from there.  count is 1 .. blkdev_buffer_sectors(d), and the range
+// is on the disk (the caller checks).  count or 0, or -errno (-EIO: the server is gone).
+uint8_t *blkdev_buffer(struct blkdev *d);
+uint64_t blkdev_buffer_sectors(const struct blkdev *d);
+long blkdev_read(struct blkdev *d, uint64_t first, uint64_t count);
+long blkdev_write(struct blkdev *d, uint64_t first, uint64_t count);
+long blkdev_flush(struct blkdev *d);
+
 // Reads `count` sectors from `first` on into buf (count * 512 bytes): from the cache where
 // they are in it, the rest from the disk in as few requests as possible.  0 or -errno
 // (-EIO from the disk; -EINVAL past its end).

@@ -12,6 +12,10 @@
 // copy.  Each gets a buffer with VFS_ATTACH, a region the server makes and shares with it,
 // which carries paths and data; the kernel's is the one it made at boot.
 #include "vfs.h"
+#if LAB >= 8
+#include "cache.h"
+#include "fat32.h"
+#endif
 
 static struct client clients[VFS_MAX_CLIENTS];
 
@@ -119,6 +123,15 @@ static void vfs_stats(struct client *c, const struct ipc_msg *req, struct ipc_ms
     reply->w[3] = clients_attached();
 }
 
+#if LAB >= 8
+// VFS_SYNC -> 0 once every mounted file system has written its changes back and flushed
+// its disk (sync(2); the kernel sends it before it powers off), or the first error.
+static void vfs_sync(struct client *c, const struct ipc_msg *req, struct ipc_msg *reply)
+{
+    reply->label = mount_sync_all();
+}
+#endif
+
 // The dispatch table: a request's handler by its number (VFS_ATTACH is handled apart: it
 // is the one request that brings a capability and needs no buffer yet).
 static const handler_fn handlers[] = {
@@ -127,6 +140,9 @@ static const handler_fn handlers[] = {
     [VFS_GETDENTS] = vfs_getdents, [VFS_MKDIR] = vfs_mkdir,     [VFS_UNLINK] = vfs_unlink,
     [VFS_RENAME] = vfs_rename,     [VFS_GETPATH] = vfs_getpath, [VFS_FSYNC] = vfs_fsync,
     [VFS_STATS] = vfs_stats,       [VFS_DETACH] = vfs_detach,
+#if LAB >= 8
+    [VFS_SYNC] = vfs_sync,
+#endif
 };
 #define NHANDLERS (sizeof(handlers) / sizeof(handlers[0]))
 
@@ -179,6 +195,58 @@ static int serve(void)
     }
 }
 
+#if LAB >= 8
+// The device numbers (vfs_stat.dev) of lab 8's file systems; the root ramfs is 0.
+#define DEV_PROC 1
+#define DEV_DISK 2
+
+// Lab 8: FAT32 on the block server's disk, on /disk, a directory made in the ramfs for it.
+// No block server (slot VFS_SLOT_BLK empty): nothing is mounted, and there is no /disk.  A
+// volume FAT32 refuses (fat32_refusal says which field): /disk stays an empty ramfs
+// directory, and the disk is never written.  One line says which of these happened.
+static void mount_disk(struct fs *root)
+{
+    struct blkdev *d;
+    long err = blkdev_open(VFS_SLOT_BLK, &d);
+    if (err == -EBADF) {
+        printf("vfs: no disk: nothing mounted on /disk\n");
+        return;
+    }
+    void *point = NULL;
+    if (err == 0)
+        err = root->ops->mkdir(root, root->root, "disk", 4, 0755);
+    if (err == 0)
+        err = root->ops->lookup(root, root->root, "disk", 4, &point);
+    if (err < 0) {
+        printf("vfs: /disk: not mounted: %s\n", errno_name(err));
+        return;
+    }
+    struct fs *fat = fat32_mount(d, DEV_DISK, &err);
+    if (fat == NULL) {
+        printf("vfs: /disk: not mounted: %s\n", err == -EINVAL ? fat32_refusal() : errno_name(err));
+        return;
+    }
+    err = mount(fat, (struct vnode){root, point});
+    if (err < 0) {
+        printf("vfs: /disk: not mounted: %s\n", errno_name(err));
+        return;
+    }
+    struct fat32 *v = (struct fat32 *)fat;
+    printf("vfs: FAT32 on /disk: %u clusters of %u bytes, %u free%s\n", v->clusters,
+           v->bytes_per_clus, v->free_count, blkdev_read_only(d) ? " (read-only)" : "");
+}
+
+// Lab 8's file systems: procfs on /proc, and FAT32 on /disk.  Failures are told and the
+// server serves on without them.
+static void start_disk(struct fs *root)
+{
+    long err = procfs_mount(root, DEV_PROC);
+    if (err < 0)
+        printf("vfs: cannot mount /proc: %s\n", errno_name(err));
+    mount_disk(root);
+}
+#endif
+
 int main(int argc, char **argv)
 {
     long err = attach_kernel();
@@ -197,5 +265,8 @@ int main(int argc, char **argv)
         printf("vfs: ramfs on /: seeding from the boot archive failed: %s\n", errno_name(files));
     else
         printf("vfs: ramfs on /: %ld files from the boot archive\n", files);
+#if LAB >= 8
+    start_disk(root);
+#endif
     return serve();
 }

@@ -76,15 +76,13 @@ static long open_create(struct client *c, uint64_t dir, size_t len, unsigned fla
     long err = resolve_parent(c, dir, paths[0], len, &last);
     if (err < 0)
         return err;
-    if (is_special(&last))
-        return -EISDIR; // these are directories, and O_CREAT means a file
+    if (is_special(&last) || last.trailing_slash)
+        return -EISDIR; // directories (or "name/": one if anything), and O_CREAT means a file
     err = path_step(last.dir, last.name, last.len, out);
     if (err == 0)
         return (flags & O_EXCL) ? -EEXIST : 0;
     if (err != -ENOENT)
         return err;
-    if (last.trailing_slash)
-        return -EISDIR; // "new/" with O_CREAT: Linux will not make a file of it
     void *node;
     struct fs *fs = last.dir.fs;
     err = fs->ops->create(fs, last.dir.node, last.name, last.len, mode, &node);

@@ -8,6 +8,9 @@
 //   handles.c  the open-file table and the requests on a handle (read, write, seek, ...)
 //   requests.c the requests that name a path (open, stat, mkdir, unlink, rename)
 //   seed.c     the ramfs's first files, from the boot archive
+//   blkdev.c   the block server's client (lab 8; cache.h declares it)
+//   cache.c    the block cache between disk file systems and the block server (lab 8)
+//   procfs.c   /proc: the server's numbers as files, /proc/blockcache (lab 8)
 //
 // docs/protocols/vfs.md describes the protocol; user/include/proto/vfs.h holds its numbers.
 #ifndef KEEL_VFS_SERVER_H
@@ -99,6 +102,12 @@ bool mount_is_fs_root(struct vnode v);
 bool mount_is_root(struct vnode v);       // the root of the whole tree
 struct vnode mount_leave(struct vnode v); // a file system's root: the point it is mounted on
 bool vnode_is_dir(struct vnode v);
+#if LAB >= 8
+long mount_sync_all(void); // every mounted file system's sync(fs, NULL): 0 or the first error
+
+// --- procfs.c (lab 8) ---------------------------------------------------------------------
+long procfs_mount(struct fs *root, uint64_t dev); // makes /proc and mounts procfs there
+#endif
 
 // --- path.c -------------------------------------------------------------------------------
 // A path resolved up to its last name: the directory it is in, and the name (len 0 when the
