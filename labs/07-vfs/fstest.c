@@ -9,6 +9,7 @@
 // a listing (names are sorted).  So the same program run as a Linux process
 // (`qemu-aarch64 fstest.elf NONCE`, in an empty directory) prints exactly what Keel must
 // print: grade/test_lab07_vfs.py runs both and compares them line by line.
+// `fstest NONCE DIR` does the same in DIR (lab 8 runs it in /disk, on FAT32).
 #include "mix.h"
 #include "ulib.h"
 
@@ -823,9 +824,14 @@ static const struct group {
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        printf("usage: fstest NONCE\n");
+    if (argc != 2 && argc != 3) {
+        printf("usage: fstest NONCE [DIR]\n");
         return 2;
+    }
+    long moved = argc == 3 ? chdir(argv[2]) : 0;
+    if (moved < 0) {
+        printf("fstest: chdir %s: %s\n", argv[2], errno_text(moved));
+        return 1;
     }
     seed = hash_text(argv[1]);
     snprintf(dir_name, sizeof(dir_name), "fst-%s", argv[1]);

@@ -58,3 +58,16 @@ LAB_DOCS += \
 # block server the test starts over a region of its own.
 USER_PROGS += \
 	labs/08-fat32/blkproto.c
+
+# This lab's test programs (grade/test_lab08_fat32.py runs them as pid 1): fattree lists and
+# checksums a tree (the grader compares it with mtools' view of the same image), fatscript
+# runs a script of file operations that the grader put on the disk, fatfill fills the disk
+# until ENOSPC.  fattree and fatscript use only Linux's calls (they run under qemu-aarch64).
+USER_PROGS += \
+	labs/08-fat32/fattree.c \
+	labs/08-fat32/fatscript.c \
+	labs/08-fat32/fatfill.c
+
+# The benchmark (handout 8, "Measuring"), compiled -O2 as lab 7's is.
+USER_PROGS += labs/08-fat32/fatbench.c
+FAST_SRCS += labs/08-fat32/fatbench.c

@@ -113,7 +113,27 @@ static int is_operator(char c)
 // Splits `line` into words at spaces and tabs, as split_words does, and also makes each of
 // the operators | < > >> & a word of its own ("ls>f" is "ls", ">", "f").  The words are
 // copied into `store`, which needs 2 * strlen(line) + 1 bytes (a NUL after each character at
-// worst).  words[n] is NULL.  Returns n, at most `max`.
+// worst).  Quotes group words (copy_word).  words[n] is NULL.  Returns n, at most `max`.
+// Copies one word from `p` to *store: up to a space, a tab or an operator, except inside
+// "double" or 'single' quotes, which are taken out and keep what they enclose as it is
+// (a FAT32 name with spaces, lab 8: cat "/disk/A Long Name.txt").  A quote left open runs
+// to the end of the line.  Returns where the word ended.
+static const char *copy_word(const char *p, char **store)
+{
+    while (*p != '\0' && *p != ' ' && *p != '\t' && !is_operator(*p)) {
+        if (*p != '"' && *p != '\'') {
+            *(*store)++ = *p++;
+            continue;
+        }
+        char quote = *p++;
+        while (*p != '\0' && *p != quote)
+            *(*store)++ = *p++;
+        if (*p == quote)
+            p++;
+    }
+    return p;
+}
+
 static int split_command(const char *line, char *store, char **words, int max)
 {
     int n = 0;
@@ -128,8 +148,7 @@ static int split_command(const char *line, char *store, char **words, int max)
                 *store++ = *p++;
             *store++ = *p++;
         } else {
-            while (*p != '\0' && *p != ' ' && *p != '\t' && !is_operator(*p))
-                *store++ = *p++;
+            p = copy_word(p, &store);
         }
         *store++ = '\0';
     }
