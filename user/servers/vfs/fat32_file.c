@@ -2,8 +2,9 @@
 // with holes read as zeros), truncated; its size and write time kept in its entry.
 //
 // The chain is made long enough before any byte is written, and all clusters a write needs
-// are allocated at once (fat_alloc takes all or none) before they are linked to the file: a
-// full disk is ENOSPC with the file as it was.  The bytes between the old end and a write
+// are allocated at once (fat_alloc takes all or none) before they are linked to the file.  A
+// write that does not fit on the disk writes what fits and returns that short count (POSIX);
+// only a write of which nothing fits is ENOSPC, with the file as it was.  The bytes between the old end and a write
 // that starts past it are written as zeros: a cluster freed by another file still holds
 // that file's bytes, which must never show through.  File times come from the RTC
 // (clock_gettime(CLOCK_REALTIME)); if it cannot be read they are 1980-01-01, FAT's earliest
@@ -265,8 +266,9 @@ long file_read(struct fat32 *v, struct fat_node *n, uint64_t off, void *buf, siz
     return err < 0 ? err : (long)len;
 }
 
-// Writes len bytes at `off`: the number written, or -EFBIG (at or past 4 GiB - 1), -ENOSPC
-// (the file as it was), -EIO.
+// Writes len bytes at `off`: the number written, fewer if the disk holds only those (a
+// short write), or -EFBIG (at or past 4 GiB - 1), -ENOSPC (not a byte fits: the file as it
+// was), -EIO.
 long file_write(struct fat32 *v, struct fat_node *n, uint64_t off, const void *buf, size_t len)
 {
     if (len == 0)
@@ -278,6 +280,16 @@ long file_write(struct fat32 *v, struct fat_node *n, uint64_t off, const void *b
     uint64_t end = off + len;
     uint32_t old_size = n->size;
     long err = chain_grow(v, n, end);
+    if (err == -ENOSPC) {
+        // What fits: the chain's clusters and every free one (the count is exact again
+        // after a failed fat_alloc).  Hole bytes before `off` need their clusters too.
+        uint64_t room = (uint64_t)(clusters_for(v, n->size) + v->free_count) * v->bytes_per_clus;
+        if (room > off && room < end) {
+            end = room;
+            len = (size_t)(end - off);
+            err = chain_grow(v, n, end);
+        }
+    }
     if (err < 0)
         return err;
     if (off > n->size)
