@@ -34,13 +34,11 @@ long fat_get(struct fat32 *v, uint32_t c, uint32_t *value)
 {
     if (!cluster_ok(v, c))
         return -EIO;
-    uint32_t byte;
-    uint8_t s[FAT_SECTOR];
-    long err = cache_read(v->d, entry_sector(v, v->active_fat, c, &byte), 1, s);
+    uint32_t byte, raw;
+    uint64_t sector = entry_sector(v, v->active_fat, c, &byte);
+    long err = cache_read_bytes(v->d, sector, byte, sizeof(raw), &raw);
     if (err < 0)
         return err;
-    uint32_t raw;
-    memcpy(&raw, s + byte, 4);
     *value = raw & FAT_ENTRY_MASK;
     return 0;
 }
@@ -54,15 +52,12 @@ long fat_set(struct fat32 *v, uint32_t c, uint32_t value)
         if (!v->mirrored && copy != v->active_fat)
             continue;
         uint32_t byte, raw;
-        uint8_t s[FAT_SECTOR];
         uint64_t sector = entry_sector(v, copy, c, &byte);
-        long err = cache_read(v->d, sector, 1, s);
+        long err = cache_read_bytes(v->d, sector, byte, sizeof(raw), &raw);
         if (err < 0)
             return err;
-        memcpy(&raw, s + byte, 4);
         raw = (raw & ~FAT_ENTRY_MASK) | (value & FAT_ENTRY_MASK);
-        memcpy(s + byte, &raw, 4);
-        if ((err = cache_write(v->d, sector, 1, s)) < 0)
+        if ((err = cache_write_bytes(v->d, sector, byte, sizeof(raw), &raw)) < 0)
             return err;
     }
     return 0;

@@ -112,6 +112,32 @@ long node_cluster_at(struct fat32 *v, struct fat_node *n, uint32_t index, uint32
     return 0;
 }
 
+// The run of clusters from number `index` of n's chain on that follow each other on the
+// disk (the FAT says next == this + 1), at most `max` of them (max >= 1): the first in *c,
+// how many in *run.  Their sectors are consecutive too: one cache request moves them all.
+// The node's cursor is left on the run's last cluster.  0 or -EIO.
+static long node_run_at(struct fat32 *v, struct fat_node *n, uint32_t index, uint32_t max,
+                        uint32_t *c, uint32_t *run)
+{
+    long err = node_cluster_at(v, n, index, c);
+    if (err < 0)
+        return err;
+    uint32_t last = *c;
+    *run = 1;
+    while (*run < max) {
+        uint32_t next;
+        if ((err = fat_next(v, last, &next)) < 0)
+            return err;
+        if (next != last + 1)
+            break;
+        last = next;
+        (*run)++;
+    }
+    n->at_index = index + *run - 1;
+    n->at_cluster = last;
+    return 0;
+}
+
 static uint32_t clusters_for(const struct fat32 *v, uint64_t bytes)
 {
     return (uint32_t)((bytes + v->bytes_per_clus - 1) / v->bytes_per_clus);
@@ -184,42 +210,39 @@ static long chain_shrink(struct fat32 *v, struct fat_node *n, uint64_t from, uin
 
 // Copies len bytes at `off` of n's chain (which holds them) to buf (write false) or from
 // buf to it (write true; buf NULL: zeros).  Whole sectors go straight between buf and the
-// cache; a partial one is read, patched, written.  0 or -errno.
+// cache, a run of consecutive clusters in one request; a part of a sector is read or
+// patched in place.  0 or -errno.
 static long transfer(struct fat32 *v, struct fat_node *n, uint64_t off, uint8_t *buf, size_t len,
                      bool write)
 {
-    static uint8_t s[FAT_SECTOR];
     static const uint8_t zeros[FAT_SECTOR];
     for (size_t done = 0; done < len;) {
         uint64_t at = off + done;
-        uint32_t in = (uint32_t)(at % v->bytes_per_clus), c;
-        long err = node_cluster_at(v, n, (uint32_t)(at / v->bytes_per_clus), &c);
+        uint32_t in = (uint32_t)(at % v->bytes_per_clus), in_sector = in % FAT_SECTOR, c, run;
+        size_t chunk = FAT_SECTOR - in_sector < len - done ? FAT_SECTOR - in_sector : len - done;
+        uint8_t *p = buf == NULL ? NULL : buf + done;
+        bool whole = chunk == FAT_SECTOR && p != NULL;
+        // Whole sectors: the run of clusters that the rest of the request reaches into.  A
+        // part of a sector: its one cluster (the cursor must not pass what comes next).
+        uint64_t reach = (in + (len - done) + v->bytes_per_clus - 1) / v->bytes_per_clus;
+        long err = node_run_at(v, n, (uint32_t)(at / v->bytes_per_clus),
+                               whole ? (uint32_t)reach : 1, &c, &run);
         if (err < 0)
             return err;
         uint64_t sector = cluster_sector(v, c) + in / FAT_SECTOR;
-        uint32_t in_sector = in % FAT_SECTOR;
-        size_t chunk = FAT_SECTOR - in_sector < len - done ? FAT_SECTOR - in_sector : len - done;
-        uint8_t *p = buf == NULL ? NULL : buf + done;
-        if (chunk == FAT_SECTOR && p != NULL) {
-            // Whole sectors: as many in a row as this cluster and the request hold.
-            uint64_t count = (v->bytes_per_clus - in) / FAT_SECTOR;
+        if (whole) {
+            // Whole sectors: as many in a row as the run and the request hold.
+            uint64_t count = ((uint64_t)run * v->bytes_per_clus - in) / FAT_SECTOR;
             if (count > (len - done) / FAT_SECTOR)
                 count = (len - done) / FAT_SECTOR;
             err = write ? cache_write(v->d, sector, count, p) : cache_read(v->d, sector, count, p);
             chunk = count * FAT_SECTOR;
         } else if (chunk == FAT_SECTOR) {
             err = cache_write(v->d, sector, 1, zeros);
+        } else if (write) {
+            err = cache_write_bytes(v->d, sector, in_sector, chunk, p != NULL ? p : zeros);
         } else {
-            err = cache_read(v->d, sector, 1, s);
-            if (err == 0 && !write)
-                memcpy(p, s + in_sector, chunk);
-            if (err == 0 && write) {
-                if (p != NULL)
-                    memcpy(s + in_sector, p, chunk);
-                else
-                    memset(s + in_sector, 0, chunk);
-                err = cache_write(v->d, sector, 1, s);
-            }
+            err = cache_read_bytes(v->d, sector, in_sector, chunk, p);
         }
         if (err < 0)
             return err;
