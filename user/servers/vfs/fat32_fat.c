@@ -88,6 +88,34 @@ long fat_next(struct fat32 *v, uint32_t c, uint32_t *next)
     // END SOLUTION
 }
 
+// The run of clusters from c on that follow each other on the disk (c's entry says c + 1,
+// c + 1's says c + 2, ...), at most `max` (>= 1) of them: how many in *run (>= 1).  The FAT
+// is read a sector's entries at a time: a file written in one go is one long run, and its
+// read should not pay a cache lookup per cluster.  0, or -EIO (c is no cluster).
+long fat_run(struct fat32 *v, uint32_t c, uint32_t max, uint32_t *run)
+{
+    uint32_t entries[FAT_SECTOR / 4];
+    if (!cluster_ok(v, c))
+        return -EIO;
+    *run = 1;
+    while (*run < max) {
+        uint32_t last = c + *run - 1, byte; // the run's last cluster so far
+        uint64_t sector = entry_sector(v, v->active_fat, last, &byte);
+        uint32_t n = (FAT_SECTOR - byte) / 4; // entries from last's to the sector's end
+        if (n > max - *run)
+            n = max - *run;
+        long err = cache_read_bytes(v->d, sector, byte, n * 4, entries);
+        if (err < 0)
+            return err;
+        for (uint32_t i = 0; i < n; i++, last++) {
+            if ((entries[i] & FAT_ENTRY_MASK) != last + 1 || !cluster_ok(v, last + 1))
+                return 0;
+            (*run)++;
+        }
+    }
+    return 0;
+}
+
 // The number of clusters of the chain that starts at `first` (0 for first == 0, an empty
 // file).  0, or -EIO if the chain is broken or loops.
 long fat_chain_length(struct fat32 *v, uint32_t first, uint32_t *n)

@@ -113,28 +113,19 @@ long node_cluster_at(struct fat32 *v, struct fat_node *n, uint32_t index, uint32
 }
 
 // The run of clusters from number `index` of n's chain on that follow each other on the
-// disk (the FAT says next == this + 1), at most `max` of them (max >= 1): the first in *c,
-// how many in *run.  Their sectors are consecutive too: one cache request moves them all.
-// The node's cursor is left on the run's last cluster.  0 or -EIO.
+// disk (fat_run), at most `max` of them (max >= 1): the first in *c, how many in *run.
+// Their sectors are consecutive too: one cache request moves them all.  The node's cursor
+// is left on the run's last cluster.  0 or -EIO.
 static long node_run_at(struct fat32 *v, struct fat_node *n, uint32_t index, uint32_t max,
                         uint32_t *c, uint32_t *run)
 {
     long err = node_cluster_at(v, n, index, c);
+    if (err == 0)
+        err = fat_run(v, *c, max, run);
     if (err < 0)
         return err;
-    uint32_t last = *c;
-    *run = 1;
-    while (*run < max) {
-        uint32_t next;
-        if ((err = fat_next(v, last, &next)) < 0)
-            return err;
-        if (next != last + 1)
-            break;
-        last = next;
-        (*run)++;
-    }
     n->at_index = index + *run - 1;
-    n->at_cluster = last;
+    n->at_cluster = *c + *run - 1;
     return 0;
 }
 
