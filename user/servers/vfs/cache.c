@@ -7,7 +7,8 @@
 // long run of misses (STREAM_SECTORS or more that the caller asked for) is a stream, read
 // once: it is copied from the block server's buffer straight to the caller's, and not kept
 // (keeping it would cost a second copy, and push out the sectors that are used again: the
-// FAT's, the directories').  A FAT entry or a directory entry is read and written in place
+// FAT's, the directories'); a long write of sectors not held goes straight to the disk the
+// same way.  A FAT entry or a directory entry is read and written in place
 // (cache_read_bytes, cache_write_bytes), not by copying its whole sector out and back.
 // Writes stay in the cache, dirty, until cache_sync, or until eviction needs their place.
 //
@@ -355,7 +356,8 @@ long cache_read(struct blkdev *d, uint64_t first, uint64_t count, void *buf)
     // END SOLUTION
 }
 
-// Writes `count` sectors into the cache, dirty until cache_sync (or eviction).  0 or -errno.
+// Writes `count` sectors into the cache, dirty until cache_sync (or eviction); a long run
+// of them that the cache does not hold (a stream) straight to the disk.  0 or -errno.
 long cache_write(struct blkdev *d, uint64_t first, uint64_t count, const void *buf)
 {
     if (blkdev_read_only(d))
@@ -369,18 +371,34 @@ long cache_write(struct blkdev *d, uint64_t first, uint64_t count, const void *b
     if (capacity < blkdev_buffer_sectors(d))
         return write_through(d, first, count, buf);
     const uint8_t *in = buf;
-    for (uint64_t i = 0; i < count; i++) {
-        int32_t e = lookup(d, first + i);
-        if (e == NIL) {
-            err = reserve(1);
+    uint64_t max = blkdev_buffer_sectors(d);
+    for (uint64_t i = 0; i < count;) {
+        // A long run of sectors that are not held (a file written in one go) is a stream:
+        // straight to the disk, a buffer at a time, as a long read comes straight from it.
+        uint64_t n = 0;
+        while (n < count - i && n < max && lookup(d, first + i + n) == NIL)
+            n++;
+        if (n >= STREAM_SECTORS) {
+            err = write_through(d, first + i, n, in + i * BLK_SECTOR_SIZE);
             if (err < 0)
                 return err;
-            e = insert(d, first + i);
-        } else {
-            touch(e);
+            i += n;
+            continue;
         }
-        memcpy(entries[e].data, in + i * BLK_SECTOR_SIZE, BLK_SECTOR_SIZE);
-        make_dirty(e);
+        // Otherwise the next sectors (the short run, or the one held) are kept, dirty.
+        for (uint64_t end = i + (n > 0 ? n : 1); i < end; i++) {
+            int32_t e = lookup(d, first + i);
+            if (e == NIL) {
+                err = reserve(1);
+                if (err < 0)
+                    return err;
+                e = insert(d, first + i);
+            } else {
+                touch(e);
+            }
+            memcpy(entries[e].data, in + i * BLK_SECTOR_SIZE, BLK_SECTOR_SIZE);
+            make_dirty(e);
+        }
     }
     return 0;
     // STUB
@@ -411,7 +429,7 @@ long cache_read_bytes(struct blkdev *d, uint64_t sector, size_t offset, size_t l
         return 0;
     }
     // END SOLUTION
-    // Otherwise the whole sector, through cache_read (which keeps it).
+    // Not held: the whole sector through cache_read (which keeps it), its part copied out.
     uint8_t s[BLK_SECTOR_SIZE];
     err = cache_read(d, sector, 1, s);
     if (err == 0)
@@ -441,7 +459,7 @@ long cache_write_bytes(struct blkdev *d, uint64_t sector, size_t offset, size_t 
         return 0;
     }
     // END SOLUTION
-    // Otherwise the whole sector is read, patched and written.
+    // Not held: the whole sector read, patched and written through cache_read and cache_write.
     uint8_t s[BLK_SECTOR_SIZE];
     err = cache_read(d, sector, 1, s);
     if (err == 0) {

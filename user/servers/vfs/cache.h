@@ -39,7 +39,8 @@ long blkdev_flush(struct blkdev *d);
 // straight into buf, not kept: a stream read once).  0 or -errno
 // (-EIO from the disk; -EINVAL past its end).
 long cache_read(struct blkdev *d, uint64_t first, uint64_t count, void *buf);
-// Writes `count` sectors into the cache (they are dirty until cache_sync).  0 or -errno
+// Writes `count` sectors into the cache (they are dirty until cache_sync; a long run of
+// sectors it does not hold goes straight to the disk).  0 or -errno
 // (-EROFS: a read-only disk; -ENOMEM can make it write through at once instead).
 long cache_write(struct blkdev *d, uint64_t first, uint64_t count, const void *buf);
 // A part of one sector: the len bytes at `offset` (offset + len <= BLK_SECTOR_SIZE) read
