@@ -173,7 +173,7 @@ $(LAB_GOAL): $(if $(filter-out $(LAB_GOAL),$(MAKECMDGOALS)),,build)
 
 # Objects depend on the flags they were compiled with: this file changes when the flags do.
 FLAGS_STAMP := $(B)/flags.stamp
-FLAGS_NOW := $(CC) $(KCFLAGS) | $(KBOOT_CFLAGS) | $(KASFLAGS) | $(UCFLAGS) | $(UASFLAGS) | $(LDFLAGS)
+FLAGS_NOW := $(CC) $(KCFLAGS) | $(KBOOT_CFLAGS) | $(KASFLAGS) | $(UCFLAGS) | $(UASFLAGS) | $(LDFLAGS) | $(FAST_SRCS)
 ifneq ($(FLAGS_NOW),$(shell cat $(FLAGS_STAMP) 2>/dev/null))
 $(shell mkdir -p $(B) && echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 endif

@@ -69,6 +69,26 @@ long cache_write(struct blkdev *d, uint64_t first, uint64_t count, const void *b
     return host_pwrite(buf, count * 512, first * 512) == 0 ? 0 : -EIO;
 }
 
+// A part of one sector, read or written in place (as the cache does).
+long cache_read_bytes(struct blkdev *d, uint64_t sector, size_t offset, size_t len, void *buf)
+{
+    if (offset + len > 512 || sector >= d->sectors)
+        return -EINVAL;
+    reads++;
+    return host_pread(buf, len, sector * 512 + offset) == 0 ? 0 : -EIO;
+}
+
+long cache_write_bytes(struct blkdev *d, uint64_t sector, size_t offset, size_t len,
+                       const void *buf)
+{
+    if (d->read_only)
+        return -EROFS;
+    if (offset + len > 512 || sector >= d->sectors)
+        return -EINVAL;
+    writes++;
+    return host_pwrite(buf, len, sector * 512 + offset) == 0 ? 0 : -EIO;
+}
+
 long cache_sync(struct blkdev *d)
 {
     return host_flush() == 0 ? 0 : -EIO;

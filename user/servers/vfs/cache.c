@@ -3,7 +3,13 @@
 // FAT32 reads and writes sectors through here (cache.h); a miss goes to the block server
 // (blkdev.c), as few requests as possible: a run of missing sectors is one BLK_READ of up
 // to the buffer's 64 KiB, and a read that follows on from sectors already held reads ahead
-// to fill the buffer, so a file read in clusters still costs one request per 64 KiB.
+// to fill the buffer, so a file read in clusters still costs one request per 64 KiB.  A
+// long run of misses (STREAM_SECTORS or more that the caller asked for) is a stream, read
+// once: it is copied from the block server's buffer straight to the caller's, and not kept
+// (keeping it would cost a second copy, and push out the sectors that are used again: the
+// FAT's, the directories'); a long write of sectors not held goes straight to the disk the
+// same way.  A FAT entry or a directory entry is read and written in place
+// (cache_read_bytes, cache_write_bytes), not by copying its whole sector out and back.
 // Writes stay in the cache, dirty, until cache_sync, or until eviction needs their place.
 //
 // The budget is fixed: CACHE_SECTORS sectors (512 KiB), taken from the heap at the first
@@ -19,6 +25,7 @@
 #define HASH_BITS 11
 #define HASH_BUCKETS (1 << HASH_BITS)
 #define RUN_MAX (BLK_BUFFER_MAX / BLK_SECTOR_SIZE) // sectors in one request
+#define STREAM_SECTORS 32                          // 16 KiB: a read this long is not kept
 #define NIL (-1)
 
 static struct cache_stats stats;
@@ -166,6 +173,15 @@ static void touch(int32_t i)
     }
 }
 
+// Entry i was written: it is dirty until written back.
+static void make_dirty(int32_t i)
+{
+    if (!entries[i].dirty) {
+        entries[i].dirty = true;
+        stats.dirty++;
+    }
+}
+
 // A free entry for sector `sector` of d, clean, its data not yet filled in.  There must be
 // a free entry (reserve made one).
 static int32_t insert(struct blkdev *d, uint64_t sector)
@@ -277,7 +293,8 @@ static void sort_by_sector(int32_t *a, uint32_t n)
 // END SOLUTION
 
 // Reads `count` sectors from `first` on into buf: hits copied from the cache, each run of
-// misses one BLK_READ (at most a buffer's worth), the sectors read kept.  0 or -errno.
+// misses one BLK_READ (at most a buffer's worth); a short run's sectors are kept, a long
+// one's (a stream) go straight to buf.  0 or -errno.
 long cache_read(struct blkdev *d, uint64_t first, uint64_t count, void *buf)
 {
     long err = check_range(d, first, count);
@@ -299,13 +316,26 @@ long cache_read(struct blkdev *d, uint64_t first, uint64_t count, void *buf)
             i++;
             continue;
         }
-        // A run of misses.  When the sector before it is held, the reader is going forward
-        // through the disk: read ahead, a whole buffer (up to a sector the cache holds).
+        // A run of misses (of the sectors asked for, up to a buffer's worth).
         uint64_t s = first + i, wanted = count - i, n = 1;
-        bool ahead = s > 0 && lookup(d, s - 1) != NIL;
-        uint64_t limit = ahead || wanted > max ? max : wanted;
-        while (n < limit && s + n < end && lookup(d, s + n) == NIL)
+        while (n < wanted && n < max && lookup(d, s + n) == NIL)
             n++;
+        if (n >= STREAM_SECTORS) {
+            // A stream: from the block server's buffer straight to buf, not kept.
+            err = blkdev_read(d, s, n);
+            if (err < 0)
+                return err;
+            memcpy(out + i * BLK_SECTOR_SIZE, blkdev_buffer(d), n * BLK_SECTOR_SIZE);
+            stats.misses += n;
+            i += n;
+            continue;
+        }
+        // A short run, kept.  When it goes on to the end of the request and the sector
+        // before it is held, the reader is going forward through the disk: read ahead, a
+        // whole buffer (up to a sector the cache holds).
+        if (n == wanted && s > 0 && lookup(d, s - 1) != NIL)
+            while (n < max && s + n < end && lookup(d, s + n) == NIL)
+                n++;
         err = reserve(n); // before the read: a write-back uses the same buffer
         if (err == 0)
             err = blkdev_read(d, s, n);
@@ -326,7 +356,8 @@ long cache_read(struct blkdev *d, uint64_t first, uint64_t count, void *buf)
     // END SOLUTION
 }
 
-// Writes `count` sectors into the cache, dirty until cache_sync (or eviction).  0 or -errno.
+// Writes `count` sectors into the cache, dirty until cache_sync (or eviction); a long run
+// of them that the cache does not hold (a stream) straight to the disk.  0 or -errno.
 long cache_write(struct blkdev *d, uint64_t first, uint64_t count, const void *buf)
 {
     if (blkdev_read_only(d))
@@ -340,26 +371,102 @@ long cache_write(struct blkdev *d, uint64_t first, uint64_t count, const void *b
     if (capacity < blkdev_buffer_sectors(d))
         return write_through(d, first, count, buf);
     const uint8_t *in = buf;
-    for (uint64_t i = 0; i < count; i++) {
-        int32_t e = lookup(d, first + i);
-        if (e == NIL) {
-            err = reserve(1);
+    uint64_t max = blkdev_buffer_sectors(d);
+    for (uint64_t i = 0; i < count;) {
+        // A long run of sectors that are not held (a file written in one go) is a stream:
+        // straight to the disk, a buffer at a time, as a long read comes straight from it.
+        uint64_t n = 0;
+        while (n < count - i && n < max && lookup(d, first + i + n) == NIL)
+            n++;
+        if (n >= STREAM_SECTORS) {
+            err = write_through(d, first + i, n, in + i * BLK_SECTOR_SIZE);
             if (err < 0)
                 return err;
-            e = insert(d, first + i);
-        } else {
-            touch(e);
+            i += n;
+            continue;
         }
-        memcpy(entries[e].data, in + i * BLK_SECTOR_SIZE, BLK_SECTOR_SIZE);
-        if (!entries[e].dirty) {
-            entries[e].dirty = true;
-            stats.dirty++;
+        // Otherwise the next sectors (the short run, or the one held) are kept, dirty.
+        for (uint64_t end = i + (n > 0 ? n : 1); i < end; i++) {
+            int32_t e = lookup(d, first + i);
+            if (e == NIL) {
+                err = reserve(1);
+                if (err < 0)
+                    return err;
+                e = insert(d, first + i);
+            } else {
+                touch(e);
+            }
+            memcpy(entries[e].data, in + i * BLK_SECTOR_SIZE, BLK_SECTOR_SIZE);
+            make_dirty(e);
         }
     }
     return 0;
     // STUB
     //| return write_through(d, first, count, buf);
     // END SOLUTION
+}
+
+static long check_part(size_t offset, size_t len)
+{
+    return offset > BLK_SECTOR_SIZE || len > BLK_SECTOR_SIZE - offset ? -EINVAL : 0;
+}
+
+// Reads the len bytes at `offset` of sector `sector` into buf.  0 or -errno.
+long cache_read_bytes(struct blkdev *d, uint64_t sector, size_t offset, size_t len, void *buf)
+{
+    long err = check_part(offset, len);
+    if (err < 0)
+        return err;
+    // LAB 8: Your code here (optional, for speed): a held sector's bytes copied straight
+    // from its entry, which becomes the most recently used.
+    // BEGIN SOLUTION LAB 8
+    start();
+    int32_t e = lookup(d, sector);
+    if (e != NIL) {
+        memcpy(buf, entries[e].data + offset, len);
+        touch(e);
+        stats.hits++;
+        return 0;
+    }
+    // END SOLUTION
+    // Not held: the whole sector through cache_read (which keeps it), its part copied out.
+    uint8_t s[BLK_SECTOR_SIZE];
+    err = cache_read(d, sector, 1, s);
+    if (err == 0)
+        memcpy(buf, s + offset, len);
+    return err;
+}
+
+// Writes len bytes from buf at `offset` of sector `sector`, the rest of it kept.  0 or
+// -errno.
+long cache_write_bytes(struct blkdev *d, uint64_t sector, size_t offset, size_t len,
+                       const void *buf)
+{
+    if (blkdev_read_only(d))
+        return -EROFS;
+    long err = check_part(offset, len);
+    if (err < 0)
+        return err;
+    // LAB 8: Your code here (optional, for speed): a held sector patched in its entry,
+    // which becomes dirty and the most recently used.
+    // BEGIN SOLUTION LAB 8
+    start();
+    int32_t e = lookup(d, sector);
+    if (e != NIL) {
+        memcpy(entries[e].data + offset, buf, len);
+        make_dirty(e);
+        touch(e);
+        return 0;
+    }
+    // END SOLUTION
+    // Not held: the whole sector read, patched and written through cache_read and cache_write.
+    uint8_t s[BLK_SECTOR_SIZE];
+    err = cache_read(d, sector, 1, s);
+    if (err == 0) {
+        memcpy(s + offset, buf, len);
+        err = cache_write(d, sector, 1, s);
+    }
+    return err;
 }
 
 // Writes every dirty sector of d back, in order on the disk, each run of consecutive ones in

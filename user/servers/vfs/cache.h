@@ -35,12 +35,21 @@ long blkdev_write(struct blkdev *d, uint64_t first, uint64_t count);
 long blkdev_flush(struct blkdev *d);
 
 // Reads `count` sectors from `first` on into buf (count * 512 bytes): from the cache where
-// they are in it, the rest from the disk in as few requests as possible.  0 or -errno
+// they are in it, the rest from the disk in as few requests as possible (a long run of them
+// straight into buf, not kept: a stream read once).  0 or -errno
 // (-EIO from the disk; -EINVAL past its end).
 long cache_read(struct blkdev *d, uint64_t first, uint64_t count, void *buf);
-// Writes `count` sectors into the cache (they are dirty until cache_sync).  0 or -errno
+// Writes `count` sectors into the cache (they are dirty until cache_sync; a long run of
+// sectors it does not hold goes straight to the disk).  0 or -errno
 // (-EROFS: a read-only disk; -ENOMEM can make it write through at once instead).
 long cache_write(struct blkdev *d, uint64_t first, uint64_t count, const void *buf);
+// A part of one sector: the len bytes at `offset` (offset + len <= BLK_SECTOR_SIZE) read
+// into buf, or written from it, the sector's other bytes as they were (a FAT entry, a
+// directory entry: no copy of the whole sector).  0 or -errno, as cache_read and
+// cache_write (-EINVAL: the part is not inside one sector).
+long cache_read_bytes(struct blkdev *d, uint64_t sector, size_t offset, size_t len, void *buf);
+long cache_write_bytes(struct blkdev *d, uint64_t sector, size_t offset, size_t len,
+                       const void *buf);
 // Writes every dirty sector back (in order), then BLK_FLUSH: 0 or the first error.
 long cache_sync(struct blkdev *d);
 // Forgets every clean sector of `d` (unmount; tests).

@@ -228,6 +228,8 @@ uint64_t cluster_sector(const struct fat32 *v, uint32_t c);
 long fat_get(struct fat32 *v, uint32_t c, uint32_t *value);
 long fat_set(struct fat32 *v, uint32_t c, uint32_t value);
 long fat_next(struct fat32 *v, uint32_t c, uint32_t *next); // *next 0: c ends the chain
+// *run: how many clusters from c on (at most max) are c, c + 1, c + 2, ... in the chain.
+long fat_run(struct fat32 *v, uint32_t c, uint32_t max, uint32_t *run);
 long fat_chain_length(struct fat32 *v, uint32_t first, uint32_t *n);
 long fat_last(struct fat32 *v, uint32_t first, uint32_t *last);
 long fat_alloc(struct fat32 *v, uint32_t n, uint32_t *first);

@@ -2,8 +2,9 @@
 // with holes read as zeros), truncated; its size and write time kept in its entry.
 //
 // The chain is made long enough before any byte is written, and all clusters a write needs
-// are allocated at once (fat_alloc takes all or none) before they are linked to the file: a
-// full disk is ENOSPC with the file as it was.  The bytes between the old end and a write
+// are allocated at once (fat_alloc takes all or none) before they are linked to the file.  A
+// write that does not fit on the disk writes what fits and returns that short count (POSIX);
+// only a write of which nothing fits is ENOSPC, with the file as it was.  The bytes between the old end and a write
 // that starts past it are written as zeros: a cluster freed by another file still holds
 // that file's bytes, which must never show through.  File times come from the RTC
 // (clock_gettime(CLOCK_REALTIME)); if it cannot be read they are 1980-01-01, FAT's earliest
@@ -111,6 +112,23 @@ long node_cluster_at(struct fat32 *v, struct fat_node *n, uint32_t index, uint32
     return 0;
 }
 
+// The run of clusters from number `index` of n's chain on that follow each other on the
+// disk (fat_run), at most `max` of them (max >= 1): the first in *c, how many in *run.
+// Their sectors are consecutive too: one cache request moves them all.  The node's cursor
+// is left on the run's last cluster.  0 or -EIO.
+static long node_run_at(struct fat32 *v, struct fat_node *n, uint32_t index, uint32_t max,
+                        uint32_t *c, uint32_t *run)
+{
+    long err = node_cluster_at(v, n, index, c);
+    if (err == 0)
+        err = fat_run(v, *c, max, run);
+    if (err < 0)
+        return err;
+    n->at_index = index + *run - 1;
+    n->at_cluster = *c + *run - 1;
+    return 0;
+}
+
 static uint32_t clusters_for(const struct fat32 *v, uint64_t bytes)
 {
     return (uint32_t)((bytes + v->bytes_per_clus - 1) / v->bytes_per_clus);
@@ -183,42 +201,39 @@ static long chain_shrink(struct fat32 *v, struct fat_node *n, uint64_t from, uin
 
 // Copies len bytes at `off` of n's chain (which holds them) to buf (write false) or from
 // buf to it (write true; buf NULL: zeros).  Whole sectors go straight between buf and the
-// cache; a partial one is read, patched, written.  0 or -errno.
+// cache, a run of consecutive clusters in one request; a part of a sector is read or
+// patched in place.  0 or -errno.
 static long transfer(struct fat32 *v, struct fat_node *n, uint64_t off, uint8_t *buf, size_t len,
                      bool write)
 {
-    static uint8_t s[FAT_SECTOR];
     static const uint8_t zeros[FAT_SECTOR];
     for (size_t done = 0; done < len;) {
         uint64_t at = off + done;
-        uint32_t in = (uint32_t)(at % v->bytes_per_clus), c;
-        long err = node_cluster_at(v, n, (uint32_t)(at / v->bytes_per_clus), &c);
+        uint32_t in = (uint32_t)(at % v->bytes_per_clus), in_sector = in % FAT_SECTOR, c, run;
+        size_t chunk = FAT_SECTOR - in_sector < len - done ? FAT_SECTOR - in_sector : len - done;
+        uint8_t *p = buf == NULL ? NULL : buf + done;
+        bool whole = chunk == FAT_SECTOR && p != NULL;
+        // Whole sectors: the run of clusters that the rest of the request reaches into.  A
+        // part of a sector: its one cluster (the cursor must not pass what comes next).
+        uint64_t reach = (in + (len - done) + v->bytes_per_clus - 1) / v->bytes_per_clus;
+        long err = node_run_at(v, n, (uint32_t)(at / v->bytes_per_clus),
+                               whole ? (uint32_t)reach : 1, &c, &run);
         if (err < 0)
             return err;
         uint64_t sector = cluster_sector(v, c) + in / FAT_SECTOR;
-        uint32_t in_sector = in % FAT_SECTOR;
-        size_t chunk = FAT_SECTOR - in_sector < len - done ? FAT_SECTOR - in_sector : len - done;
-        uint8_t *p = buf == NULL ? NULL : buf + done;
-        if (chunk == FAT_SECTOR && p != NULL) {
-            // Whole sectors: as many in a row as this cluster and the request hold.
-            uint64_t count = (v->bytes_per_clus - in) / FAT_SECTOR;
+        if (whole) {
+            // Whole sectors: as many in a row as the run and the request hold.
+            uint64_t count = ((uint64_t)run * v->bytes_per_clus - in) / FAT_SECTOR;
             if (count > (len - done) / FAT_SECTOR)
                 count = (len - done) / FAT_SECTOR;
             err = write ? cache_write(v->d, sector, count, p) : cache_read(v->d, sector, count, p);
             chunk = count * FAT_SECTOR;
         } else if (chunk == FAT_SECTOR) {
             err = cache_write(v->d, sector, 1, zeros);
+        } else if (write) {
+            err = cache_write_bytes(v->d, sector, in_sector, chunk, p != NULL ? p : zeros);
         } else {
-            err = cache_read(v->d, sector, 1, s);
-            if (err == 0 && !write)
-                memcpy(p, s + in_sector, chunk);
-            if (err == 0 && write) {
-                if (p != NULL)
-                    memcpy(s + in_sector, p, chunk);
-                else
-                    memset(s + in_sector, 0, chunk);
-                err = cache_write(v->d, sector, 1, s);
-            }
+            err = cache_read_bytes(v->d, sector, in_sector, chunk, p);
         }
         if (err < 0)
             return err;
@@ -265,8 +280,9 @@ long file_read(struct fat32 *v, struct fat_node *n, uint64_t off, void *buf, siz
     return err < 0 ? err : (long)len;
 }
 
-// Writes len bytes at `off`: the number written, or -EFBIG (at or past 4 GiB - 1), -ENOSPC
-// (the file as it was), -EIO.
+// Writes len bytes at `off`: the number written, fewer if the disk holds only those (a
+// short write), or -EFBIG (at or past 4 GiB - 1), -ENOSPC (not a byte fits: the file as it
+// was), -EIO.
 long file_write(struct fat32 *v, struct fat_node *n, uint64_t off, const void *buf, size_t len)
 {
     if (len == 0)
@@ -278,6 +294,16 @@ long file_write(struct fat32 *v, struct fat_node *n, uint64_t off, const void *b
     uint64_t end = off + len;
     uint32_t old_size = n->size;
     long err = chain_grow(v, n, end);
+    if (err == -ENOSPC) {
+        // What fits: the chain's clusters and every free one (the count is exact again
+        // after a failed fat_alloc).  Hole bytes before `off` need their clusters too.
+        uint64_t room = (uint64_t)(clusters_for(v, n->size) + v->free_count) * v->bytes_per_clus;
+        if (room > off && room < end) {
+            end = room;
+            len = (size_t)(end - off);
+            err = chain_grow(v, n, end);
+        }
+    }
     if (err < 0)
         return err;
     if (off > n->size)
