@@ -373,6 +373,12 @@ static const char *d_prefix(bool relative)
 }
 
 // Lays out a path of class `class` for argument `which`: its address, and *p.
+// renameat of the file onto the directory is EISDIR only when "d" has no trailing slash
+// ("d/" makes it ENOTDIR, which the oracle accepts too): the first such combination of a
+// run spells it plainly, so that EISDIR is always seen (docs/syscalls.md lists it).
+static bool plain_dir_next;
+static bool file_onto_dir_made;
+
 static uint64_t path_of_class(int class, int which, struct pathspec *p)
 {
     static char s[PATH_MAX + 128];
@@ -458,7 +464,8 @@ static uint64_t path_of_class(int class, int which, struct pathspec *p)
         p->node = ND_F;
         break;
     case PC_DIR:
-        p->slash = random_below(3) == 0;
+        p->slash = !plain_dir_next && random_below(3) == 0;
+        plain_dir_next = false;
         snprintf(s, sizeof(s), "%sd%s", pre, p->slash ? "/" : "");
         p->relative = rel;
         p->node = ND_D;
@@ -583,6 +590,9 @@ void build_paths7(struct call *c)
         for (int j = 0; j < 2; j++) {
             int i = k[2] == RD_OLD ? 1 - j : j; // a bad fd last: no open may take its number
             int cls = k[i] == 0 ? (int)random_below(PC_EMPTY) : k[i] + PC_EMPTY - 1;
+            if (i == 1 && cls == PC_DIR && k[0] + PC_EMPTY - 1 == PC_FILE && k[2] == RD_GOOD &&
+                !file_onto_dir_made)
+                plain_dir_next = file_onto_dir_made = true;
             int dclass = k[2] == RD_GOOD || k[2] != RD_OLD + i
                              ? (int)random_below(2)            // DF_CWD or DF_DIR
                              : DF_FILE + (int)random_below(3); // DF_FILE, DF_PIPE or DF_BAD
