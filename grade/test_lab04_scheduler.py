@@ -442,7 +442,10 @@ NOT_FUZZABLE_IN = {
     "newfstatat": {"EIO"},
     "mkdirat": {"EIO", "ENOSPC"},
     "unlinkat": {"EIO"},
-    "renameat": {"EIO"},
+    # Lab 8's EXDEV needs a rename from the ramfs to /disk or /proc: the fuzzer's names all
+    # lie in its directory of the ramfs (an open item, issue 14); lab 8's grader checks it
+    # (fatfill renames a file of /disk into /tmp).
+    "renameat": {"EIO", "EXDEV"},
     "chdir": {"EIO"},
     "getcwd": {"EIO"},
 }

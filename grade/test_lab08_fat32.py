@@ -569,6 +569,8 @@ def test_a_full_disk_gives_enospc_and_stays_consistent(keel, tmp_path):
                      "fatfill's line about the full disk", CHAINS, timeout=60)
     mkdir = k.expect(r"^fatfill: mkdir on the full disk: (\S+)$", what="fatfill's mkdir line",
                      section=CREATING)
+    exdev = k.expect(r"^fatfill: rename to the ramfs: (\S+)$", what="fatfill's rename line",
+                     section=CREATING)
     after = wait_done(k, r"^fatfill: after unlinking FILL-1.BIN: wrote (\d+) bytes into "
                       r"AFTER.BIN(.*)$", "fatfill's line after the unlink", CHAINS)
     power_off(k, CHAINS)
@@ -578,6 +580,9 @@ def test_a_full_disk_gives_enospc_and_stays_consistent(keel, tmp_path):
         problems.append((CHAINS, f"write said {full.group(3)} with {left} clusters still free: "
                          "a write that does not fit writes what fits and returns that count "
                          "(POSIX: a short write); only the next write fails with ENOSPC"))
+    if exdev.group(1) != "EXDEV":
+        problems.append((CREATING, f"{exdev.group(0)}: a rename from /disk to /tmp (another "
+                         "file system) must fail with EXDEV, and leave the file where it was"))
     if full.group(3) != "ENOSPC":
         problems.append((CHAINS, f"{full.group(0)}: a write on a full disk fails with ENOSPC "
                          "(after a short write, if some bytes fit)"))

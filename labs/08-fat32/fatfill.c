@@ -71,6 +71,10 @@ int main(int argc, char **argv)
     printf("fatfill: mkdir on the full disk: %s\n", r < 0 ? errno_name(r) : "0");
     if (r == 0)
         rmdir(path);
+    // A rename cannot take a file to another file system (Linux's EXDEV): the ramfs's /tmp.
+    snprintf(path, sizeof(path), "%s/FILL-2.BIN", argv[1]);
+    r = rename(path, "/tmp/fill-2");
+    printf("fatfill: rename to the ramfs: %s\n", r < 0 ? errno_name(r) : "0");
     snprintf(path, sizeof(path), "%s/FILL-1.BIN", argv[1]);
     r = unlink(path);
     if (r < 0) {
