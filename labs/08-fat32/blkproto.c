@@ -82,8 +82,8 @@ static void test_protocol(uint8_t *disk, uint64_t n_random)
 
     static const struct {
         uint64_t first, count;
-    } bad[] = {{0, 0}, {0, 129}, {DISK_SECTORS, 1}, {DISK_SECTORS - 1, 2}, {~0UL, 1},
-               {~0UL - 1, 3}, {1, ~0UL}};
+    } bad[] = {{0, 0},    {0, 129},      {DISK_SECTORS, 1}, {DISK_SECTORS - 1, 2},
+               {~0UL, 1}, {~0UL - 1, 3}, {1, ~0UL}};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char what[64];
         snprintf(what, sizeof(what), "BLK_READ %lu, %lu", bad[i].first, bad[i].count);
@@ -91,8 +91,8 @@ static void test_protocol(uint8_t *disk, uint64_t n_random)
         snprintf(what, sizeof(what), "BLK_WRITE %lu, %lu", bad[i].first, bad[i].count);
         expect_result(what, bcall(BLK_WRITE, bad[i].first, bad[i].count, NULL), -EINVAL);
     }
-    expect_result("BLK_READ with bits above the label's byte",
-                  bcall(BLK_READ | 0x100, 0, 1, NULL), -EINVAL);
+    expect_result("BLK_READ with bits above the label's byte", bcall(BLK_READ | 0x100, 0, 1, NULL),
+                  -EINVAL);
     expect_result("request 0", bcall(0, 0, 0, NULL), -ENOSYS);
     expect_result("request 7", bcall(7, 0, 0, NULL), -ENOSYS);
     expect_result("request 255", bcall(255, 0, 0, NULL), -ENOSYS);
@@ -116,7 +116,8 @@ static void test_protocol(uint8_t *disk, uint64_t n_random)
     expect_result("BLK_STATS", bcall(BLK_STATS, 0, 0, &r), 0);
     expect_true(r.w[0] == 129 && r.w[1] == 3 && r.w[2] == 1 && r.w[3] == 0,
                 "BLK_STATS: expected 129 read, 3 written, 1 flush, 0 bytes written back; got "
-                "%lu, %lu, %lu, %lu", r.w[0], r.w[1], r.w[2], r.w[3]);
+                "%lu, %lu, %lu, %lu",
+                r.w[0], r.w[1], r.w[2], r.w[3]);
 
     // Garbage: every request answered, and the server still works after.
     for (uint64_t i = 0; i < n_random; i++) {
@@ -133,8 +134,7 @@ static void test_protocol(uint8_t *disk, uint64_t n_random)
             break;
     }
     expect_result("BLK_INFO after the garbage", bcall(BLK_INFO, 0, 0, &r), 0);
-    expect_true(r.w[0] == DISK_SECTORS, "BLK_INFO after the garbage: %d sectors",
-                DISK_SECTORS);
+    expect_true(r.w[0] == DISK_SECTORS, "BLK_INFO after the garbage: %d sectors", DISK_SECTORS);
     region_unmap((unsigned long)va);
     cap_delete(bufcap);
 }

@@ -80,8 +80,8 @@ static int check(unsigned long nonce, const char *what)
 {
     for (unsigned long i = 0; i < SIZE; i++)
         if ((unsigned char)whole[i] != pattern(nonce, i)) {
-            printf("fatbench: FAIL %s: byte %lu is %u, not %u\n", what, i,
-                   (unsigned char)whole[i], pattern(nonce, i));
+            printf("fatbench: FAIL %s: byte %lu is %u, not %u\n", what, i, (unsigned char)whole[i],
+                   pattern(nonce, i));
             return -1;
         }
     return 0;

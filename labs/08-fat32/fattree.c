@@ -78,7 +78,9 @@ static void file(const char *path, const char *shown, long size)
     if (r < 0 || total != size) {
         errors++;
         printf("F %s %ld error %s\n", shown, size,
-               r < 0 ? errno_text(r) : total < size ? "short" : "long");
+               r < 0          ? errno_text(r)
+               : total < size ? "short"
+                              : "long");
         return;
     }
     printf("F %s %ld %08x\n", shown, size, (unsigned)(crc ^ 0xffffffffu));

@@ -11,8 +11,8 @@
 #define BLKDEV_MAX 2 // lab 9 may add a virtio disk beside the RAM disk
 
 struct blkdev {
-    int slot;         // the send capability to the block server
-    uint8_t *buf;     // the buffer, mapped read-write
+    int slot;     // the send capability to the block server
+    uint8_t *buf; // the buffer, mapped read-write
     uint64_t buf_sectors;
     uint64_t sectors; // the disk's size
     int read_only;

@@ -79,10 +79,10 @@ static long write_through(struct blkdev *d, uint64_t first, uint64_t count, cons
 struct entry {
     struct blkdev *dev; // NULL: free
     uint64_t sector;
-    bool dirty;          // written since it was read or written back
-    int32_t hash_next;   // the next entry on the same hash chain
-    int32_t prev, next;  // the use list (most recent first); `next` links the free list
-    uint8_t *data;       // BLK_SECTOR_SIZE bytes in one of the budget's pages
+    bool dirty;         // written since it was read or written back
+    int32_t hash_next;  // the next entry on the same hash chain
+    int32_t prev, next; // the use list (most recent first); `next` links the free list
+    uint8_t *data;      // BLK_SECTOR_SIZE bytes in one of the budget's pages
 };
 
 // LAB 8: Your code here: the cache's entries and their lookup, insertion and eviction

@@ -110,19 +110,16 @@ static long proc_getdents(struct fs *fs, void *dir, uint64_t index, struct dir_e
     if (dir != &root || index >= NFILES)
         return 0;
     struct pnode *p = &files[index];
-    *entry = (struct dir_entry){.ino = p->ino, .type = DT_REG, .name = p->name,
-                                .len = strlen(p->name)};
+    *entry =
+        (struct dir_entry){.ino = p->ino, .type = DT_REG, .name = p->name, .len = strlen(p->name)};
     return 1;
 }
 
 static long proc_stat(struct fs *fs, void *node, struct vfs_stat *st)
 {
     struct pnode *p = node;
-    *st = (struct vfs_stat){.dev = fs->dev,
-                            .ino = p->ino,
-                            .mode = p->mode,
-                            .nlink = p == &root ? 2 : 1,
-                            .size = 0};
+    *st = (struct vfs_stat){
+        .dev = fs->dev, .ino = p->ino, .mode = p->mode, .nlink = p == &root ? 2 : 1, .size = 0};
     return 0;
 }
 
