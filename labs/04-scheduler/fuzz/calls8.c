@@ -331,16 +331,55 @@ static bool before(const struct timespec *a, const struct timespec *b)
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
+// Whether `t`, a CLOCK_MONOTONIC time, is not before the last one seen; it becomes the last.
+static bool monotonic_after(const struct timespec *t, const char *who, char *what, size_t size)
+{
+    if (have_monotonic && before(t, &last_monotonic)) {
+        snprintf(what, size, "%s went backwards: {%ld, %ld} after {%ld, %ld}", who, t->tv_sec,
+                 t->tv_nsec, last_monotonic.tv_sec, last_monotonic.tv_nsec);
+        return false;
+    }
+    have_monotonic = true;
+    last_monotonic = *t;
+    return true;
+}
+
+// After every clock_gettime combination the fuzzer reads CLOCK_MONOTONIC itself too, so that
+// a clock that jumps back now and then is seen within milliseconds of guest time, not only
+// between the few combinations that read it.
+static const char *sample_monotonic(char *what, size_t size)
+{
+    struct timespec t = {-1, -1};
+    long got = clock_gettime(CLOCK_MONOTONIC, &t);
+    if (got != 0) {
+        snprintf(what, size, "clock_gettime(CLOCK_MONOTONIC) (a helper) returned %ld (%s)", got,
+                 got < 0 ? errno_name(got) : "not an error");
+        return what;
+    }
+    return monotonic_after(&t, "the fuzzer's own CLOCK_MONOTONIC, read after this call,", what,
+                           size)
+               ? NULL
+               : what;
+}
+
 // clock_gettime: the time it wrote, if it succeeded; tp untouched, if it failed ("a call that
 // fails has no effect").  Returns NULL, or what is wrong.
+static const char *check_clock(const struct call *c, long result, char *what, size_t size);
+
 const char *check_what_it_wrote8(const struct call *c, long result)
 {
     static char what[192];
     if (c->kind != CALL_CLOCK_GETTIME || c->combination < 0)
         return NULL;
+    const char *wrong = check_clock(c, result, what, sizeof(what));
+    return wrong != NULL ? wrong : sample_monotonic(what, sizeof(what));
+}
+
+static const char *check_clock(const struct call *c, long result, char *what, size_t size)
+{
     if (result < 0) {
         if (plan.readable > 0 && memcmp(plan.before, (const void *)plan.tp, plan.readable) != 0) {
-            snprintf(what, sizeof(what), "clock_gettime failed with %s, yet it wrote to tp",
+            snprintf(what, size, "clock_gettime failed with %s, yet it wrote to tp",
                      errno_name(result));
             return what;
         }
@@ -350,27 +389,19 @@ const char *check_what_it_wrote8(const struct call *c, long result)
     memcpy(&t, (const void *)c->arg[1], sizeof(t));
     bool realtime = (uint32_t)c->arg[0] == CLOCK_REALTIME;
     if (t.tv_nsec < 0 || t.tv_nsec >= NSEC || t.tv_sec < 0) {
-        snprintf(what, sizeof(what), "clock_gettime wrote {%ld, %ld}: tv_nsec not 0 .. 10^9 - 1",
-                 t.tv_sec, t.tv_nsec);
+        snprintf(what, size, "clock_gettime wrote {%ld, %ld}: tv_nsec not 0 .. 10^9 - 1", t.tv_sec,
+                 t.tv_nsec);
         return what;
     }
     if (realtime && (t.tv_sec < YEAR_2020 || t.tv_sec >= YEAR_2100)) {
-        snprintf(what, sizeof(what),
+        snprintf(what, size,
                  "clock_gettime(CLOCK_REALTIME) wrote tv_sec %ld: not between 2020 and 2100 "
                  "(QEMU starts the PL031 at the host's time)",
                  t.tv_sec);
         return what;
     }
-    if (!realtime) {
-        if (have_monotonic && before(&t, &last_monotonic)) {
-            snprintf(what, sizeof(what),
-                     "clock_gettime(CLOCK_MONOTONIC) went backwards: {%ld, %ld} after {%ld, %ld}",
-                     t.tv_sec, t.tv_nsec, last_monotonic.tv_sec, last_monotonic.tv_nsec);
-            return what;
-        }
-        have_monotonic = true;
-        last_monotonic = t;
-    }
+    if (!realtime && !monotonic_after(&t, "clock_gettime(CLOCK_MONOTONIC)", what, size))
+        return what;
     return NULL;
 }
 
