@@ -106,6 +106,10 @@ static const struct call_info calls[NCALLS] = {
 
 static const struct call_info *info(enum call_kind kind)
 {
+#if LAB >= 8
+    if (kind > CALL_GETCWD)
+        return &calls8[kind - CALL_GETCWD - 1];
+#endif
 #if LAB >= 7
     if (kind > CALL_PRLIMIT64)
         return &calls7p[kind - CALL_PRLIMIT64 - 1];
@@ -174,6 +178,10 @@ bool combination_left_out(enum call_kind kind, int combination)
         return k[0] >= NREQ_FIXED && (k[0] - NREQ_FIXED) % NTS == TS_CENTURIES &&
                (k[1] == PTR_NULL || good_buffer(k[1]));
     default:
+#if LAB >= 8
+        if (kind > CALL_GETCWD)
+            return combination_left_out8(kind, combination);
+#endif
 #if LAB >= 5
         return combination_left_out5(kind, combination);
 #else
@@ -456,6 +464,12 @@ void build_call(enum call_kind kind, int combination, struct call *c)
         c->number = number_value(c->classes[0]);
         break;
     default:
+#if LAB >= 8
+        if (kind > CALL_GETCWD) {
+            build_call8(c);
+            break;
+        }
+#endif
 #if LAB >= 7
         if (kind > CALL_REGION_REVOKE) {
             build_call7(c);

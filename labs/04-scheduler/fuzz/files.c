@@ -823,7 +823,7 @@ static const char *kind_name(enum fkind kind)
 const char *check_what_it_wrote7(const struct call *c, long result)
 {
     static char what[160];
-    if (c->kind <= CALL_REGION_REVOKE || c->combination < 0 || result < 0)
+    if (c->kind <= CALL_REGION_REVOKE || c->kind > CALL_GETCWD || c->combination < 0 || result < 0)
         return NULL;
     if (c->kind > CALL_PRLIMIT64)
         return check_paths7(c, result);
@@ -921,7 +921,7 @@ static void check_fd_state(const struct call *c, long result, int fd)
 
 void apply7(const struct call *c, long result)
 {
-    if (c->kind <= CALL_REGION_REVOKE || c->combination < 0)
+    if (c->kind <= CALL_REGION_REVOKE || c->kind > CALL_GETCWD || c->combination < 0)
         return;
     if (c->kind > CALL_PRLIMIT64) {
         apply_paths7(c, result); // and then cleanup7, through fd7_cleanup

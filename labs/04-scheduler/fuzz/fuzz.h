@@ -26,6 +26,10 @@
 //   paths.c   the calls that name a path: the fuzzer's directory as it must be, the classes
 //             of paths and dirfds, their oracle, and the names each combination makes and
 //             removes again
+// From lab 8 on (LAB >= 8), the disk, clock and power calls too:
+//   calls8.c  sync, clock_gettime, reboot (only ever wrong: a right one powers off) and
+//             disk_writeback (the slot errors: the fuzzer holds no disk): their classes,
+//             their oracle, and the time clock_gettime writes
 #ifndef FUZZ_H
 #define FUZZ_H
 
@@ -206,6 +210,12 @@ enum call_kind {
     CALL_RENAMEAT,
     CALL_CHDIR,
     CALL_GETCWD,
+#endif
+#if LAB >= 8
+    CALL_SYNC, // lab 8's calls come after lab 7's path calls
+    CALL_CLOCK_GETTIME,
+    CALL_REBOOT,
+    CALL_DISK_WRITEBACK,
 #endif
     NCALLS
 };
@@ -577,6 +587,17 @@ void build_paths7(struct call *c);
 void predict_paths7(const struct call *c, struct expected *e);
 const char *check_paths7(const struct call *c, long result);
 void apply_paths7(const struct call *c, long result); // checks and restores the directory
+#endif
+
+#if LAB >= 8
+// --- lab 8: the disk, the clock and power (calls8.c) --------------------------------------
+extern const struct call_info calls8[];
+bool combination_left_out8(enum call_kind kind, int combination); // reboot's power-offs
+void build_call8(struct call *c);
+void predict8(const struct call *c, struct expected *e);
+// clock_gettime's time, or (when it failed) its tp untouched: NULL, or what is wrong.
+const char *check_what_it_wrote8(const struct call *c, long result);
+void apply8(const struct call *c, long result); // deletes the regions the combination made
 #endif
 
 #endif

@@ -12,7 +12,8 @@
 // for the purpose and with children of its own as partners (peers.c); at the end it deletes
 // everything it made, and the kernel's counts (keel_stats: objects, capabilities, kmalloc's
 // allocations) must be back where they started too.  `fuzz peer ...` is one of those
-// children.
+// children.  From lab 8 on, sync, clock_gettime, reboot (always with a wrong magic number or
+// command: a right one would power off) and disk_writeback too (calls8.c).
 #include "fuzz.h"
 
 #define MAX_REPORTED 5
@@ -207,6 +208,9 @@ long make_call(const struct call *c)
 #if LAB >= 7
         apply7(c, NOT_MADE); // what its combination opened is closed again
 #endif
+#if LAB >= 8
+        apply8(c, NOT_MADE); // and the regions it made are deleted
+#endif
         return NOT_MADE;
     }
     struct regs in, out;
@@ -241,6 +245,13 @@ long make_call(const struct call *c)
         if (wrong != NULL)
             fail(c, wrong);
     }
+#if LAB >= 8
+    if (result_allowed(&e, result)) { // clock_gettime's time, or its tp untouched on failure
+        const char *wrong = check_what_it_wrote8(c, result);
+        if (wrong != NULL)
+            fail(c, wrong);
+    }
+#endif
     check_registers(c, &e, result, &in, &out, sp_before);
     check_no_effect(c, result);
     note_result(c, result);
@@ -252,6 +263,9 @@ long make_call(const struct call *c)
 #endif
 #if LAB >= 7
     apply7(c, result); // and the fds its combination opened are closed
+#endif
+#if LAB >= 8
+    apply8(c, result); // and the regions of disk_writeback's combination are deleted
 #endif
     if (calls_made % PROGRESS_EVERY == 0)
         printf("\nfuzz: %d calls made\n", calls_made);

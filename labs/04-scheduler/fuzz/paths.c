@@ -242,7 +242,7 @@ const struct call_info calls7p[] = {
      3,
      {{"cwd", NCW, cwd_names}, {"buf", NCB, cwdbuf_names}, {"size", NCS, cwdsize_names}}},
 };
-_Static_assert(sizeof(calls7p) / sizeof(calls7p[0]) == NCALLS - CALL_PRLIMIT64 - 1,
+_Static_assert(sizeof(calls7p) / sizeof(calls7p[0]) == CALL_GETCWD - CALL_PRLIMIT64,
                "calls7p covers every path call");
 
 // --- one combination's plan ---------------------------------------------------------------
