@@ -212,6 +212,32 @@ static long begin_with_path(uint64_t user_path)
     return n;
 }
 
+// A request of words only, in one turn: its result.
+static long words_request(uint64_t label, uint64_t w0, uint64_t w1, uint64_t w2,
+                          bool even_if_killed)
+{
+    long err = begin(even_if_killed);
+    if (err < 0)
+        return err;
+    set_words(w0, w1, w2, 0);
+    err = vfs_call(label, even_if_killed);
+    end_turn();
+    return err;
+}
+
+// A request that names one path (mkdir, unlink): w0 = dir, w1 = `arg`, w2 = the path's
+// length, the path at offset 0 of the buffer.
+static long path_request(uint64_t label, uint64_t dir, uint64_t user_path, uint64_t arg)
+{
+    long n = begin_with_path(user_path);
+    if (n < 0)
+        return n;
+    set_words(dir, arg, (uint64_t)n, 0);
+    long err = vfs_call(label, false);
+    end_turn();
+    return err;
+}
+
 // --- the calls --------------------------------------------------------------------------
 
 long vfs_open(uint64_t dir, uint64_t user_path, unsigned flags, unsigned perm, uint32_t *mode)
@@ -228,13 +254,7 @@ long vfs_open(uint64_t dir, uint64_t user_path, unsigned flags, unsigned perm, u
 
 long vfs_close(uint64_t handle)
 {
-    long err = begin(true);
-    if (err < 0)
-        return err;
-    set_words(handle, 0, 0, 0);
-    err = vfs_call(VFS_CLOSE, true);
-    end_turn();
-    return err;
+    return words_request(VFS_CLOSE, handle, 0, 0, true);
 }
 
 long vfs_read(uint64_t handle, uint64_t buf, size_t len)
@@ -294,13 +314,7 @@ long vfs_write(uint64_t handle, uint64_t buf, size_t len)
 
 long vfs_seek(uint64_t handle, int64_t offset, int whence)
 {
-    long err = begin(false);
-    if (err < 0)
-        return err;
-    set_words(handle, (uint64_t)offset, (uint64_t)whence, 0);
-    err = vfs_call(VFS_SEEK, false);
-    end_turn();
-    return err;
+    return words_request(VFS_SEEK, handle, (uint64_t)offset, (uint64_t)whence, false);
 }
 
 long vfs_stat(uint64_t dir, uint64_t user_path, struct vfs_stat *st)
@@ -367,24 +381,12 @@ long vfs_getdents(uint64_t handle, uint64_t buf, size_t len)
 
 long vfs_mkdir(uint64_t dir, uint64_t user_path, unsigned perm)
 {
-    long n = begin_with_path(user_path);
-    if (n < 0)
-        return n;
-    set_words(dir, perm, (uint64_t)n, 0);
-    long err = vfs_call(VFS_MKDIR, false);
-    end_turn();
-    return err;
+    return path_request(VFS_MKDIR, dir, user_path, perm);
 }
 
 long vfs_unlink(uint64_t dir, uint64_t user_path, unsigned flags)
 {
-    long n = begin_with_path(user_path);
-    if (n < 0)
-        return n;
-    set_words(dir, flags, (uint64_t)n, 0);
-    long err = vfs_call(VFS_UNLINK, false);
-    end_turn();
-    return err;
+    return path_request(VFS_UNLINK, dir, user_path, flags);
 }
 
 long vfs_rename(uint64_t old_dir, uint64_t old_path, uint64_t new_dir, uint64_t new_path)
@@ -430,12 +432,7 @@ long vfs_getpath(uint64_t handle, uint64_t buf, size_t size)
 #if LAB >= 8
 long vfs_sync(void)
 {
-    long err = begin(true);
-    if (err == 0) {
-        set_words(0, 0, 0, 0);
-        err = vfs_call(VFS_SYNC, true);
-        end_turn();
-    }
+    long err = words_request(VFS_SYNC, 0, 0, 0, true);
     if (err < 0 && err != -EIO) // EIO: no server, said already
         printf("keel: writing the file systems back failed: error %ld\n", err);
     return err;
@@ -444,11 +441,5 @@ long vfs_sync(void)
 
 long vfs_fsync(uint64_t handle)
 {
-    long err = begin(false);
-    if (err < 0)
-        return err;
-    set_words(handle, 0, 0, 0);
-    err = vfs_call(VFS_FSYNC, false);
-    end_turn();
-    return err;
+    return words_request(VFS_FSYNC, handle, 0, 0, false);
 }
