@@ -474,6 +474,23 @@ def judge_damaged(k, good, victims, kind):
     return problems
 
 
+def damaged_indices(good_bytes, nonce):
+    """Which damaged images (grade/fatdisk.py's DAMAGE, in turn from a random start) this run
+    boots: half of them damage files or directories (which must be mounted), half the
+    volume itself (which may be refused), so that a kernel that refuses every volume can
+    never pass by the luck of the draw.  DAMAGED_PER_RUN of len(DAMAGE) or more takes them
+    in turn, all kinds."""
+    first = random.randrange(len(fatdisk.DAMAGE))
+    if DAMAGED_PER_RUN >= len(fatdisk.DAMAGE):
+        return list(range(first, first + DAMAGED_PER_RUN))
+    files, volumes = [], []
+    for index in range(first, first + len(fatdisk.DAMAGE)):
+        victims = fatdisk.damaged(good_bytes, index, nonce)[2]
+        (files if victims is not None else volumes).append(index)
+    wanted = (DAMAGED_PER_RUN + 1) // 2
+    return files[:wanted] + volumes[:DAMAGED_PER_RUN - wanted]
+
+
 @pytest.mark.points(15)
 @pytest.mark.section(BAD_DISKS)
 @pytest.mark.timeout(120)
@@ -493,9 +510,8 @@ def test_damaged_disks_are_refused_or_read_consistently(keel, tmp_path):
     good = fatdisk.listing(good_img)
     with open(good_img, "rb") as f:
         good_bytes = f.read()
-    first = random.randrange(len(fatdisk.DAMAGE))
     runs = []
-    for index in range(first, first + DAMAGED_PER_RUN):
+    for index in damaged_indices(good_bytes, nonce):
         data, kind, victims = fatdisk.damaged(good_bytes, index, nonce)
         img = str(tmp_path / f"damaged-{index}.img")
         with open(img, "wb") as f:
