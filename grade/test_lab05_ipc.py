@@ -313,7 +313,10 @@ def test_notifications_or_badges_and_wake_their_waiters(keel):
     summary = expect_line(k, r"^notify: (\d+) of (\d+) checks passed$", "notify's summary (if "
                           "the last line is 'notify: pingpong: round N', a wakeup was lost: a "
                           "signal that came just before the wait, or while the waiter was "
-                          "being put to sleep, must leave the word set or wake it)", EX5,
+                          "being put to sleep, must leave the word set or wake it; if it is "
+                          "'notify: pingpong: 2000 rounds, no wakeup lost', the bound scenario "
+                          "hung: a signal must wake a recv already blocked on the endpoint its "
+                          "notification is bound to)", EX5,
                           hint=hint)
     failures = fail_lines(k, "notify")
     assert summary.group(1) == summary.group(2) and not failures, k.explain(

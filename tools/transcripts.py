@@ -626,10 +626,20 @@ def make_command_line(marker):
     return "$ " + " ".join(words)
 
 
+def command_environment():
+    """The environment a transcript's commands run in: the same on every machine. pytest
+    sizes its summary lines to the terminal (COLUMNS) and stops shortening them when CI or
+    BUILD_NUMBER is set, so a CI run would print other lines than a student's terminal."""
+    env = dict(release_tool.clean_environment(), LC_ALL="C", COLUMNS="80")
+    for name in ("CI", "BUILD_NUMBER"):
+        env.pop(name, None)
+    return env
+
+
 def host_commands(run, where, lines):
     """A boot block's host: lines, run as an sh block's $ lines are: [(command, output)]."""
     shown = []
-    env = dict(release_tool.clean_environment(), LC_ALL="C", COLUMNS="80")
+    env = command_environment()
     for line in lines:
         command = line[len("host:"):].strip()
         try:
@@ -812,7 +822,7 @@ def run_sh(run, where):
             commands[-1] = (commands[-1][0] + "\n" + line, commands[-1][1])  # continued
         else:
             commands.append((line[2:], True) if line.startswith("$ ") else (line, False))
-    env = dict(release_tool.clean_environment(), LC_ALL="C", COLUMNS="80")
+    env = command_environment()
     for number, (command, shown) in enumerate(commands, 1):
         try:
             result = subprocess.run(["bash", "-c", command], cwd=run.tree, env=env,
