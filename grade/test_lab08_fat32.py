@@ -292,7 +292,7 @@ def image_checks(img, section=ORACLE):
 @pytest.mark.points(25)
 @pytest.mark.section(CREATING)
 @pytest.mark.timeout(90)
-def test_what_the_guest_writes_mtools_read_back_and_fsck_passes(keel, tmp_path):
+def test_what_the_guest_writes_mtools_read_back_and_fsck_passes(keel, tmp_path, measure):
     """A random script from the nonce (labs/08-fat32/fatscript.c runs it from /disk/SCRIPT.TXT):
     create, append, overwrite inside and past the end, O_TRUNC, rename within and across
     directories (directories too, and over an existing file), unlink, mkdir, rmdir (also of a
@@ -319,6 +319,12 @@ def test_what_the_guest_writes_mtools_read_back_and_fsck_passes(keel, tmp_path):
               timeout=60)
     got = {int(m.group(1)): m.group(3) for m in
            re.finditer(r"^fatscript: (\d+) (\w+): (.*)$", k.output[start:], re.M)}
+    cache = re.search(r"^fatscript: cache: (\d+) hits, (\d+) misses, (\d+) writebacks$",
+                      k.output[start:], re.M)
+    if cache:
+        hits, misses, writebacks = (int(n) for n in cache.groups())
+        measure(f"lab 8 fatscript: {len(lines)} operations; cache {hits} hits, {misses} misses "
+                f"({100 * hits // max(1, hits + misses)}% hits), {writebacks} writebacks")
     problems = []
     for i, (line, want) in enumerate(zip(lines, results), 1):
         if got.get(i) != want:

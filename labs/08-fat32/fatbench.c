@@ -9,6 +9,7 @@
 //   write  4 MiB written to /disk/OUT.BIN in 64 KiB writes, then fsync and close, per KiB
 // and the block cache's counts (/proc/blockcache) over the read and over the write.  The
 // bytes read are checked once the counting is over; OUT.BIN's are checked by the grader.
+#include "blockcache.h"
 #include "proto/blk.h"
 #include "ulib.h"
 
@@ -23,40 +24,6 @@ static unsigned char pattern(unsigned long tag, unsigned long i)
 {
     uint32_t j = (uint32_t)((i + tag * 977) % PERIOD);
     return (unsigned char)((uint32_t)(j * 2654435761u) >> 13);
-}
-
-struct counts {
-    unsigned long hits, misses, writebacks;
-};
-
-// The block cache's counts, from /proc/blockcache ("hits N" lines); all 0 if it is missing.
-static void cache_counts(struct counts *c)
-{
-    static char text[512];
-    c->hits = c->misses = c->writebacks = 0;
-    int fd = open("/proc/blockcache", O_RDONLY, 0);
-    if (fd < 0)
-        return;
-    long n = read(fd, text, sizeof(text) - 1);
-    close(fd);
-    text[n > 0 ? n : 0] = '\0';
-    for (char *line = text; line && *line;) {
-        char *end = strchr(line, '\n');
-        if (end)
-            *end = '\0';
-        unsigned long v = 0;
-        char *space = strchr(line, ' ');
-        if (space && parse_u64(space + 1, &v) == 0) {
-            *space = '\0';
-            if (strcmp(line, "hits") == 0)
-                c->hits = v;
-            else if (strcmp(line, "misses") == 0)
-                c->misses = v;
-            else if (strcmp(line, "writebacks") == 0)
-                c->writebacks = v;
-        }
-        line = end ? end + 1 : NULL;
-    }
 }
 
 // Reads `path` whole into `whole`, counted: instructions per KiB, or -errno.
@@ -136,10 +103,10 @@ int main(int argc, char **argv)
         return 2;
     }
     unsigned long nonce = (unsigned long)atoi(argv[1]);
-    struct counts c0, c1, c2;
-    cache_counts(&c0);
+    struct cache_counts c0, c1, c2;
+    read_cache_counts(&c0);
     long read_cost = timed_read("/disk/BENCH.BIN");
-    cache_counts(&c1);
+    read_cache_counts(&c1);
     if (read_cost < 0) {
         printf("fatbench: FAIL read /disk/BENCH.BIN: %s\n", errno_name(read_cost));
         return 1;
@@ -177,7 +144,7 @@ int main(int argc, char **argv)
     long synced = fsync(fd);
     close(fd);
     uint64_t write_cost = (instructions() - start) / (SIZE / 1024);
-    cache_counts(&c2);
+    read_cache_counts(&c2);
     if (fd < 0 || wrote != SIZE || synced < 0) {
         printf("fatbench: FAIL write /disk/OUT.BIN: %ld of %d bytes, fsync %s\n", wrote, SIZE,
                errno_name(synced));

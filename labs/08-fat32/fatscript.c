@@ -12,9 +12,12 @@
 // The bytes written are pattern(TAG, i) for i = 0 .. SIZE-1 (below; the grader's model makes
 // the same), in writes of a size that depends on TAG, so most do not end on a sector.  Each
 // operation prints "fatscript: N OP: RESULT", RESULT being 0 or the errno of the call that
-// failed ("N verify: SIZE CRC" for verify), then "fatscript: done N operations".  When the
+// failed ("N verify: SIZE CRC" for verify), then the block cache's counts over the script
+// ("fatscript: cache: H hits, M misses, W writebacks", all 0 under Linux, which has no
+// /proc/blockcache) and "fatscript: done N operations".  When the
 // program ends (pid 1), the kernel syncs the file systems and powers off: the grader reads
 // the image back with mtools and fsck.fat and compares it with its model.
+#include "blockcache.h"
 #include "ulib.h"
 
 #define SCRIPT_MAX (96 * 1024)
@@ -147,6 +150,8 @@ int main(int argc, char **argv)
         size += r;
     close(fd);
     script[size] = '\0';
+    struct cache_counts before, after;
+    read_cache_counts(&before);
     long n = 0;
     for (char *line = script; *line;) {
         char *end = strchr(line, '\n');
@@ -168,6 +173,9 @@ int main(int argc, char **argv)
             break;
         line = end + 1;
     }
+    read_cache_counts(&after);
+    printf("fatscript: cache: %lu hits, %lu misses, %lu writebacks\n", after.hits - before.hits,
+           after.misses - before.misses, after.writebacks - before.writebacks);
     printf("fatscript: done %ld operations\n", n);
     return 0;
 }

@@ -62,7 +62,8 @@ USER_PROGS += \
 # This lab's test programs (grade/test_lab08_fat32.py runs them as pid 1): fattree lists and
 # checksums a tree (the grader compares it with mtools' view of the same image), fatscript
 # runs a script of file operations that the grader put on the disk, fatfill fills the disk
-# until ENOSPC.  fattree and fatscript use only Linux's calls (they run under qemu-aarch64).
+# until ENOSPC.  fattree and fatscript use only Linux's calls (they run under qemu-aarch64);
+# labs/08-fat32/blockcache.h reads the block cache's counts for fatscript and fatbench.
 USER_PROGS += \
 	labs/08-fat32/fattree.c \
 	labs/08-fat32/fatscript.c \
