@@ -36,10 +36,7 @@ static struct shared_buffer buffer; // shared with the server, VFS_BUFFER_MAX by
 static struct task *server;         // the VFS server (its own calls must not come here)
 static struct task *user;           // the task whose request is in progress, or NULL
 static const char user_queue;       // channel: tasks waiting for their turn
-// A request was interrupted (its task killed) while the server may still be working on it
-// in the buffer: the next user first waits until the server has finished (see take_turn).
-static bool buffer_maybe_used;
-static char path[PATH_MAX]; // the path being copied in, under the turn
+static char path[PATH_MAX];         // the path being copied in, under the turn
 
 // --- starting the server ----------------------------------------------------------------
 
@@ -109,8 +106,10 @@ static void report_unreachable(long err)
 }
 
 // One call to the server with current->ipc.msg's words: the reply's label (a result or
-// -errno), or -EIO (no server) or -EINTR (killed while waiting).  A close on the way out of
-// a killed task is still made (`even_if_killed`), or the server would keep the handle.
+// -errno), or -EIO (no server) or -EINTR (killed before the call).  A close on the way out
+// of a killed task is still made (`even_if_killed`), or the server would keep the handle.
+// A kill during the call lets it finish (finish_if_killed): an open's reply may name a
+// handle that must then be closed, and the buffer is the server's until it answers.
 static long vfs_call(uint64_t label, bool even_if_killed)
 {
     if (current->killed && !even_if_killed)
@@ -125,11 +124,11 @@ static long vfs_call(uint64_t label, bool even_if_killed)
     m->badge = BADGE_KERNEL;
     m->has_cap = false;
     current->ipc.resumable = false; // the kernel finishes the system call itself
+    current->ipc.finish_if_killed = true;
     long err = endpoint_send((struct endpoint *)c->object, true, true);
-    if (err == -EINTR) {
-        buffer_maybe_used = true;
+    current->ipc.finish_if_killed = false;
+    if (err == -EINTR)
         return err;
-    }
     if (err < 0) {
         report_unreachable(err);
         return -EIO;
@@ -152,17 +151,6 @@ static bool take_turn(bool even_if_killed)
         task_sleep_on(&user_queue);
     }
     user = current;
-    if (buffer_maybe_used) {
-        // The server serves one request at a time: once it has answered one of ours, it is
-        // done with the dead task's, and the buffer is ours.
-        set_words(0, 0, 0, 0);
-        if (vfs_call(VFS_STATS, even_if_killed) == -EINTR) {
-            user = NULL;
-            task_wakeup(&user_queue);
-            return false;
-        }
-        buffer_maybe_used = false;
-    }
     return true;
 }
 

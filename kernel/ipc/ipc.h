@@ -66,6 +66,12 @@ struct task_ipc {
     // the rest.  `pending_flags`: IPC_* bits its next received message reports in x0.
     bool resumable;
     long pending_flags;
+
+    // A call the kernel makes to a server on the task's behalf that a kill must not cut
+    // short (lab 7's VFS calls: an open makes a handle that only its reply names, a close
+    // that never arrives leaves one open, and the buffer is the server's until it answers).
+    // The task ends once the call is done, on its way back to user space (kill.c).
+    bool finish_if_killed;
 };
 
 void task_queue_push(struct task_queue *q, struct task *t);

@@ -2,8 +2,9 @@
 //
 // Keel has no signals yet: kill(pid, SIGKILL) is the only one, and it cannot be caught.
 // The task may be anywhere: running in user space, queued, asleep, or blocked in IPC.  It is
-// marked, its wait is ended, and it exits the next time it heads back to user space, as if
-// it had faulted, so whatever the kernel was doing on its behalf finishes or backs out
+// marked, its wait is ended (unless it is in a call the kernel makes for it that must
+// finish: ipc.h's finish_if_killed), and it exits the next time it heads back to user space,
+// as if it had faulted, so whatever the kernel was doing on its behalf finishes or backs out
 // cleanly first.
 #include <stddef.h>
 #include "syscall/syscall.h"
@@ -14,7 +15,7 @@
 void task_kill(struct task *t)
 {
     t->killed = true;
-    if (t->state == TASK_BLOCKED)
+    if (t->state == TASK_BLOCKED && !t->ipc.finish_if_killed)
         ipc_cancel(t); // it returns -EINTR from its call, then exits
     else if (t->state == TASK_SLEEPING)
         sched_enqueue(t); // sleep loops give up when they see `killed`

@@ -6,14 +6,18 @@
 //   dir      mkdir, create a file in it, unlink, rmdir
 //   dup      open, dup and dup3, close all three
 //   pipe     pipe2, write, read, close both ends
-// then opens until EMFILE (at FD_MAX, counting what was open already), closes them all, and
-// spawns a child that opens files and a pipe and exits without closing anything.  It takes
+// then opens until EMFILE (at FD_MAX, counting what was open already), closes them all,
+// spawns a child that opens files and a pipe and exits without closing anything, and kills
+// KILLS children in the middle of their file calls (at random moments, often while the VFS
+// server is working on a request of theirs: an open whose handle only the reply names).  It takes
 // the kernel's counts (keel_stats) and the VFS server's (VFS_STATS: open handles, nodes, data
 // pages, clients) before and after, and prints both lines: they must be the same.
 #include "../05-ipc/ipctest.h"
 #include "proto/vfs.h"
 
 #define CHILD_FILES 10
+#define KILLS 150
+#define BUSY_FILE "leak-busy" // made before the baseline; the busy children only use it
 
 static char data[3 * 4096 + 100]; // up to three pages and a bit: data pages come and go
 
@@ -180,6 +184,58 @@ static int run_child(void)
     return reap_ok(pid, "the child that exits with files open");
 }
 
+// A busy child: file calls for ever, changing nothing that the counts see (BUSY_FILE keeps
+// its size), until the parent kills it, wherever it is.
+static int __attribute__((noreturn)) busy_child(void)
+{
+    static char back[sizeof(data)];
+    static char entries[1024];
+    for (;;) {
+        int fd = open(BUSY_FILE, O_RDWR, 0);
+        write(fd, data, sizeof(data));
+        lseek(fd, 0, SEEK_SET);
+        read(fd, back, sizeof(back));
+        int copy = dup(fd);
+        close(fd);
+        close(copy);
+        fd = open(".", O_RDONLY | O_DIRECTORY, 0);
+        getdents64(fd, entries, sizeof(entries));
+        close(fd);
+    }
+}
+
+// Kills `kills` busy children, each after a random 0 to 3 ms.  Returns how many of the kills
+// came while the child waited for the VFS server's reply (the server had its request).
+static int kill_mid_call(int kills)
+{
+    int mid_call = 0;
+    for (int i = 0; i < kills; i++) {
+        char *argv[] = {"leaktest", "busy", NULL};
+        int pid = spawn("leaktest", argv);
+        if (!expect_true(pid > 0, "spawn of a busy child: got %s", errno_name(pid)))
+            return mid_call;
+        sleep_ms(rng_below(4)); // at 1000 Hz (the grader's hz=1000): up to three ticks
+        struct task_info t;
+        if (find_task(pid, &t) == 0 && t.state == TASK_STATE_REPLY)
+            mid_call++;
+        expect_result("kill of a busy child", kill(pid, SIGKILL), 0);
+        int status = reap(pid);
+        expect_true(status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                    "the busy child (pid %d) to end by SIGKILL: status 0x%x", pid, status);
+    }
+    return mid_call;
+}
+
+// The kills that count: if none came while the server had a request, this run did not try
+// what it is meant to, and it says so.
+static void kills_that_count(void)
+{
+    int mid_call = kill_mid_call(KILLS);
+    printf("leaktest: killed %d busy children, %d while the VFS server had their request\n", KILLS,
+           mid_call);
+    expect_true(mid_call > 0, "some kill to come while the VFS server had the child's request");
+}
+
 static void cycles(uint64_t seed, int count)
 {
     int failed[WAYS] = {0}, done[WAYS] = {0};
@@ -203,22 +259,29 @@ int main(int argc, char **argv)
     test_name = "leaktest";
     if (argc > 1 && strcmp(argv[1], "child") == 0)
         return child();
+    if (argc > 1 && strcmp(argv[1], "busy") == 0)
+        return busy_child();
     uint64_t seed = arg_number(argc, argv, 1, 1);
     int count = (int)arg_number(argc, argv, 2, 1000);
     struct counts before, after;
     for (size_t i = 0; i < sizeof(data); i++)
         data[i] = (char)mix64(seed ^ i);
     // A warm-up of everything once, before the baseline: the VFS server (and the kernel's
-    // tables) may grow their heaps on first use and keep that memory, which is no leak.
+    // tables) may grow their heaps on first use and keep that memory, which is no leak.  The
+    // busy children's file comes first: the server's heap then reaches, here already, the
+    // most it will ever hold at once.
+    close(write_file(BUSY_FILE, sizeof(data)));
     cycles(seed, 2 * WAYS);
     to_the_limit();
     run_child();
+    kill_mid_call(3);
     if (take_counts(&before) < 0)
         return summary();
     print_counts("before", &before);
     cycles(seed ^ 0x5eed, count);
     to_the_limit();
     run_child();
+    kills_that_count();
     if (take_counts(&after) < 0)
         return summary();
     print_counts("after", &after);
