@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from harness import new_seed
+from harness import mix64, new_seed
 
 LAB = 5
 TITLE = "IPC"
@@ -337,13 +337,7 @@ def typed_text(seed, length):
     state, out = seed, []
     for _ in range(length):
         state = (state + 0x9E3779B97F4A7C15) & mask
-        x = state
-        x ^= x >> 30
-        x = (x * 0xBF58476D1CE4E5B9) & mask
-        x ^= x >> 27
-        x = (x * 0x94D049BB133111EB) & mask
-        x ^= x >> 31
-        out.append(alphabet[x % len(alphabet)])
+        out.append(alphabet[mix64(state) % len(alphabet)])
     return "".join(out)
 
 

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from harness import new_seed
+from harness import mix64, new_seed
 
 LAB = 6
 TITLE = "shared memory"
@@ -36,17 +36,6 @@ WORDS_PER_PAGE = 512
 
 
 # --- the programs' arithmetic, in Python -----------------------------------------------------
-
-def mix64(x):
-    """kernel/lib/mix.h: splitmix64's finaliser."""
-    x &= MASK
-    x ^= x >> 30
-    x = (x * 0xBF58476D1CE4E5B9) & MASK
-    x ^= x >> 27
-    x = (x * 0x94D049BB133111EB) & MASK
-    x ^= x >> 31
-    return x
-
 
 def pattern_word(nonce, tag, i):
     """labs/06-shm/shmtest.h: word i of pattern `tag`."""

@@ -21,7 +21,7 @@ import tempfile
 
 import pytest
 
-from harness import BUILD, ROOT, new_seed
+from harness import BUILD, ROOT, mix64, new_seed
 
 LAB = 7
 TITLE = "files and pipes"
@@ -307,17 +307,6 @@ def test_file_operations_match_linux_line_for_line(keel, build):
 
 
 # --- pipes ---------------------------------------------------------------------------------------
-
-def mix64(x):
-    """kernel/lib/mix.h: splitmix64's finaliser."""
-    x &= MASK
-    x ^= x >> 30
-    x = (x * 0xBF58476D1CE4E5B9) & MASK
-    x ^= x >> 27
-    x = (x * 0x94D049BB133111EB) & MASK
-    x ^= x >> 31
-    return x
-
 
 def pipe_checksum(seed):
     """pipetest's checksum of the 1 MiB made from `seed`: s = s * K + word, over its words."""
