@@ -92,6 +92,14 @@ def mix64(x):
     return x
 
 
+def rerun_hint(k, command, bootargs="", icount=None):
+    """The line a failure ends with: how to boot the same program by hand (the seed in
+    `command`, the boot arguments and -icount the test used)."""
+    extra = f" QEMUEXTRA='-icount {icount}'" if icount else ""
+    args = f"{bootargs} -- {command}".strip()
+    return f"To rerun it: make lab-{k.lab} qemu BOOTARGS='{args}'{extra}"
+
+
 def parse_size(text):
     """QEMU's -m syntax: 128M, 1G."""
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}

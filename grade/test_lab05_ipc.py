@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from harness import mix64, new_seed
+from harness import mix64, new_seed, rerun_hint
 
 LAB = 5
 TITLE = "IPC"
@@ -34,12 +34,6 @@ ROUND_TRIP_TARGET = 300  # instructions: the issue's target (seL4's fast path: ~
 def run_program(keel, command, bootargs="", **options):
     """Boots Keel with `command` as pid 1 (no monitor); `bootargs` go before the "--"."""
     return keel.boot(bootargs=f"{bootargs} -- {command}".strip(), monitor=False, **options)
-
-
-def rerun_hint(k, command, bootargs="", icount=None):
-    extra = f" QEMUEXTRA='-icount {icount}'" if icount else ""
-    args = f"{bootargs} -- {command}".strip()
-    return f"To rerun it: make lab-{k.lab} qemu BOOTARGS='{args}'{extra}"
 
 
 def fail_lines(k, program, limit=8):

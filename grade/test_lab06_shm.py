@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from harness import mix64, new_seed
+from harness import mix64, new_seed, rerun_hint
 
 LAB = 6
 TITLE = "shared memory"
@@ -69,11 +69,6 @@ class Rng:
 def run_program(keel, command, bootargs="", **options):
     """Boots Keel with `command` as pid 1 (no monitor); `bootargs` go before the "--"."""
     return keel.boot(bootargs=f"{bootargs} -- {command}".strip(), monitor=False, **options)
-
-
-def rerun_hint(k, command, icount=None):
-    extra = f" QEMUEXTRA='-icount {icount}'" if icount else ""
-    return f"To rerun it: make lab-{k.lab} qemu BOOTARGS='-- {command}'{extra}"
 
 
 JUNK = "6b6b6b6b"  # what frame_free fills a freed frame with (kernel/mm/frame.c)

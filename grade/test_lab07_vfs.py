@@ -21,7 +21,7 @@ import tempfile
 
 import pytest
 
-from harness import BUILD, ROOT, mix64, new_seed
+from harness import BUILD, ROOT, mix64, new_seed, rerun_hint
 
 LAB = 7
 TITLE = "files and pipes"
@@ -76,11 +76,6 @@ SH_PROMPT = "$ "
 def run_program(keel, command, bootargs="", **options):
     """Boots Keel with `command` as pid 1 (no monitor); `bootargs` go before the "--"."""
     return keel.boot(bootargs=f"{bootargs} -- {command}".strip(), monitor=False, **options)
-
-
-def rerun_hint(k, command, bootargs=""):
-    before = bootargs + " " if bootargs else ""
-    return f"To rerun it: make lab-{k.lab} qemu BOOTARGS='{before}-- {command}'"
 
 
 def program_path(build, name):
