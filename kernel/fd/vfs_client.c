@@ -127,9 +127,7 @@ static long vfs_call(uint64_t label, bool even_if_killed)
     current->ipc.finish_if_killed = true;
     long err = endpoint_send((struct endpoint *)c->object, true, true);
     current->ipc.finish_if_killed = false;
-    if (err == -EINTR)
-        return err;
-    if (err < 0) {
+    if (err < 0) { // a kill cannot end the call (finish_if_killed): the server is gone
         report_unreachable(err);
         return -EIO;
     }
